@@ -1,0 +1,28 @@
+# Every dependency is a Debian bookworm package (deploy/install-deps.sh installs them).
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 REQUIRED COMPONENTS system)
+find_package(OpenSSL REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+find_package(prometheus-cpp CONFIG REQUIRED)
+find_package(spdlog CONFIG REQUIRED)
+find_package(tomlplusplus QUIET)
+if(NOT TARGET tomlplusplus::tomlplusplus)
+  pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+  add_library(tomlplusplus::tomlplusplus ALIAS PkgConfig::TOMLPP)
+endif()
+find_package(RapidJSON QUIET)
+if(NOT RapidJSON_FOUND AND NOT RAPIDJSON_INCLUDE_DIRS)
+  find_path(RAPIDJSON_INCLUDE_DIRS rapidjson/document.h REQUIRED)
+endif()
+# RapidJSON's package only sets a variable; wrap it so every user gets std::string support.
+add_library(hub_rapidjson INTERFACE)
+target_include_directories(hub_rapidjson SYSTEM INTERFACE ${RAPIDJSON_INCLUDE_DIRS})
+target_compile_definitions(hub_rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1)
+add_library(hub::rapidjson ALIAS hub_rapidjson)
+
+# Asio/Beast: header-only, coroutines, boost::system::result.
+add_library(hub_asio INTERFACE)
+target_link_libraries(hub_asio INTERFACE Boost::system Threads::Threads)
+target_compile_definitions(hub_asio INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+add_library(hub::asio ALIAS hub_asio)
