@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+/// Plain HTTP message types shared by the server and the client, free of Beast types so that the
+/// app and the protocol adapters can handle requests without seeing the transport.
+/// Thread safety: value types.
+namespace hub::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+/// Case-insensitive header lookup; empty when absent.
+std::string_view find_header(const Headers& headers, std::string_view name) noexcept;
+
+struct Request {
+  std::string method;  ///< "GET", "POST", ...
+  std::string target;  ///< path + query as received
+  Headers headers;
+  std::string body;
+  std::string remote_address;
+  std::string request_id;  ///< X-Request-ID given or generated for this hop
+
+  std::string_view header(std::string_view name) const noexcept { return find_header(headers, name); }
+  /// Path without the query string.
+  std::string_view path() const noexcept;
+  /// Decoded value of one query parameter, empty when absent.
+  std::string query(std::string_view key) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  Headers headers;
+  std::string body;
+
+  std::string_view header(std::string_view name) const noexcept { return find_header(headers, name); }
+};
+
+/// Percent-decodes a URL component ('+' stays '+'); returns the input unchanged on bad escapes.
+std::string url_decode(std::string_view in);
+
+}  // namespace hub::http
