@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Outbound HTTP(S) client pool: per-host keep-alive connections, a deadline per call and a
+// retryable / permanent classification of every failure.
+//
+// Threading model: every connection owns a strand; all I/O on a connection (resolve, connect,
+// handshake, write, read and Beast's timeout timers) runs in a coroutine spawned on that strand,
+// so a connection is never touched by two threads at once. A connection is owned exclusively by
+// one request while in use; the idle pool is a map guarded by a mutex.
+#include "pch.hpp"
+
+#include <adapters/http_client.hpp>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+namespace hub::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
+using tcp = boost::asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using ErrorCode = boost::system::error_code;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using BeastRequest = bhttp::request<bhttp::string_body>;
+
+constexpr auto kUseAwaitable = asio::as_tuple(asio::use_awaitable);
+constexpr int kMaxInterimResponses = 8;
+constexpr std::uint64_t kMaxRetryAfterSeconds = 365ull * 24 * 3600;
+
+char ascii_lower(char c) noexcept {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+
+/// RFC 9110 token characters (method and header names).
+bool is_token(std::string_view s) noexcept {
+  if (s.empty()) {
+    return false;
+  }
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0) {
+      return true;
+    }
+    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  });
+}
+
+/// Header values may not contain CR, LF or NUL (header injection).
+bool is_safe_value(std::string_view s) noexcept {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+struct Target {
+  bool https = false;
+  std::string host;  ///< lower case, without IPv6 brackets
+  std::uint16_t port = 0;
+  bool host_is_ip = false;
+  bool host_is_v6 = false;
+  std::string path;  ///< path + query, starting with '/'
+
+  std::string pool_key() const {
+    return (https ? "https://" : "http://") + host + ":" + std::to_string(port);
+  }
+
+  std::string host_header() const {
+    std::string h = host_is_v6 ? "[" + host + "]" : host;
+    if (port != (https ? 443 : 80)) {
+      h += ":" + std::to_string(port);
+    }
+    return h;
+  }
+};
+
+/// Parses http(s)://host[:port][/path][?query][#fragment]; no user info. Empty on error.
+std::optional<Target> parse_url(std::string_view url, std::string& error) {
+  Target t;
+  auto sep = url.find("://");
+  if (sep == std::string_view::npos) {
+    error = "malformed URL: missing scheme";
+    return std::nullopt;
+  }
+  std::string_view scheme = url.substr(0, sep);
+  if (iequals(scheme, "https")) {
+    t.https = true;
+  } else if (!iequals(scheme, "http")) {
+    error = "unsupported URL scheme";
+    return std::nullopt;
+  }
+  std::string_view rest = url.substr(sep + 3);
+  auto authority_end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, authority_end);
+  std::string_view tail = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
+  if (authority.find('@') != std::string_view::npos) {
+    error = "malformed URL: user info is not supported";
+    return std::nullopt;
+  }
+
+  std::string_view host;
+  std::string_view port;
+  bool has_port = false;
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) {
+      error = "malformed URL: unterminated IPv6 literal";
+      return std::nullopt;
+    }
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') {
+        error = "malformed URL: junk after IPv6 literal";
+        return std::nullopt;
+      }
+      has_port = true;
+      port = after.substr(1);
+    }
+    ErrorCode ec;
+    auto addr = asio::ip::make_address_v6(std::string(host), ec);
+    if (ec) {
+      error = "malformed URL: bad IPv6 literal";
+      return std::nullopt;
+    }
+    t.host = addr.to_string();
+    t.host_is_ip = true;
+    t.host_is_v6 = true;
+  } else {
+    auto colon = authority.find(':');
+    host = authority.substr(0, colon);
+    if (colon != std::string_view::npos) {
+      has_port = true;
+      port = authority.substr(colon + 1);
+    }
+    if (host.empty()) {
+      error = "malformed URL: empty host";
+      return std::nullopt;
+    }
+    bool valid = std::all_of(host.begin(), host.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_';
+    });
+    if (!valid) {
+      error = "malformed URL: bad host";
+      return std::nullopt;
+    }
+    t.host.reserve(host.size());
+    for (char c : host) {
+      t.host.push_back(ascii_lower(c));
+    }
+    ErrorCode ec;
+    auto addr = asio::ip::make_address_v4(t.host, ec);
+    t.host_is_ip = !ec && addr.to_string() == t.host;
+  }
+
+  if (has_port) {
+    unsigned value = 0;
+    auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || value == 0 || value > 65535) {
+      error = "malformed URL: bad port";
+      return std::nullopt;
+    }
+    t.port = static_cast<std::uint16_t>(value);
+  } else {
+    t.port = t.https ? 443 : 80;
+  }
+
+  auto fragment = tail.find('#');
+  if (fragment != std::string_view::npos) {
+    tail = tail.substr(0, fragment);
+  }
+  bool valid_path = std::all_of(tail.begin(), tail.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u > 0x20 && u != 0x7f;
+  });
+  if (!valid_path) {
+    error = "malformed URL: bad characters in path";
+    return std::nullopt;
+  }
+  if (tail.empty() || tail.front() != '/') {
+    t.path = "/";
+  }
+  t.path += tail;
+  return t;
+}
+
+/// Parses a Retry-After value in delta-seconds form; HTTP dates are not interpreted.
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+    value.remove_prefix(1);
+  }
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
+    value.remove_suffix(1);
+  }
+  if (value.empty() || value.size() > 12) {
+    return std::nullopt;
+  }
+  std::uint64_t seconds = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (ec != std::errc{} || ptr != value.data() + value.size()) {
+    return std::nullopt;
+  }
+  return std::chrono::seconds(static_cast<std::chrono::seconds::rep>(std::min(seconds, kMaxRetryAfterSeconds)));
+}
+
+bool is_http_error(const ErrorCode& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category();
+}
+
+/// Read errors: limits and malformed answers are permanent; transport trouble is retryable.
+Outcome classify_read_error(const ErrorCode& ec) {
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
+    return Outcome::retryable;
+  }
+  if (is_http_error(ec)) {
+    return Outcome::permanent;  // header_limit, body_limit, buffer_overflow, bad_* syntax errors
+  }
+  return Outcome::retryable;
+}
+
+struct Connection {
+  explicit Connection(asio::any_io_executor ex) : strand(std::move(ex)) {}
+
+  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *tcp; }
+
+  asio::any_io_executor strand;
+  std::unique_ptr<beast::tcp_stream> tcp;  ///< set for http
+  std::unique_ptr<TlsStream> tls;          ///< set for https
+  beast::flat_buffer buffer;
+  Clock::time_point idle_since{};
+  bool connected = false;
+};
+
+using ConnectionPtr = std::unique_ptr<Connection>;
+
+/// What one attempt on one connection produced.
+struct Exchange {
+  ClientResult result;
+  bool keep_alive = false;  ///< the connection may go back to the pool
+  bool stale = false;       ///< a reused connection failed before any byte of an answer arrived
+};
+
+ClientResult failure(Outcome outcome, std::string error) {
+  ClientResult r;
+  r.outcome = outcome;
+  r.error = std::move(error);
+  return r;
+}
+
+/// Destroys a connection on its own strand so that nothing else of it can be running meanwhile.
+void discard(ConnectionPtr conn) {
+  if (!conn) {
+    return;
+  }
+  auto ex = conn->strand;
+  asio::post(ex, [c = std::move(conn)]() mutable { c.reset(); });
+}
+
+struct ResolveState {
+  explicit ResolveState(const asio::any_io_executor& ex) : resolver(ex), notify(ex) {}
+  tcp::resolver resolver;
+  asio::steady_timer notify;
+  bool done = false;
+  ErrorCode ec;
+  tcp::resolver::results_type results;
+};
+
+}  // namespace
+
+Outcome classify_status(int status) noexcept {
+  if (status >= 200 && status <= 299) {
+    return Outcome::ok;
+  }
+  if (status == 408 || status == 429 || (status >= 500 && status <= 599)) {
+    return Outcome::retryable;
+  }
+  return Outcome::permanent;
+}
+
+struct HttpClient::Impl {
+  Impl(asio::any_io_executor ex, ClientOptions opts)
+      : executor(std::move(ex)), options(std::move(opts)), ssl_ctx(ssl::context::tls_client) {
+    ErrorCode ec;
+    SSL_CTX_set_min_proto_version(ssl_ctx.native_handle(), TLS1_2_VERSION);
+    ssl_ctx.set_options(ssl::context::default_workarounds | ssl::context::no_compression, ec);
+    ssl_ctx.set_default_verify_paths(ec);  // a missing system store only hurts when used
+    if (!options.ca_file.empty()) {
+      ssl_ctx.load_verify_file(options.ca_file, ec);
+      if (ec) {
+        tls_setup_error = "cannot load CA file " + options.ca_file + ": " + ec.message();
+      }
+    }
+  }
+
+  ~Impl() = default;  // idle connections have no pending operations
+
+  ConnectionPtr take(const std::string& key) {
+    std::vector<ConnectionPtr> expired;
+    ConnectionPtr found;
+    {
+      std::lock_guard lock(mutex);
+      auto it = idle.find(key);
+      if (it == idle.end()) {
+        return nullptr;
+      }
+      auto& list = it->second;
+      auto now = Clock::now();
+      while (!list.empty() && now - list.front()->idle_since >= options.idle_timeout) {
+        expired.push_back(std::move(list.front()));
+        list.pop_front();
+      }
+      if (!list.empty()) {
+        found = std::move(list.back());  // most recently used: least likely to be stale
+        list.pop_back();
+      }
+      if (list.empty()) {
+        idle.erase(it);
+      }
+    }
+    for (auto& c : expired) {
+      discard(std::move(c));
+    }
+    return found;
+  }
+
+  void put(const std::string& key, ConnectionPtr conn) {
+    std::vector<ConnectionPtr> dropped;
+    if (options.max_idle_per_host == 0 || options.idle_timeout <= std::chrono::milliseconds::zero()) {
+      discard(std::move(conn));
+      return;
+    }
+    conn->idle_since = Clock::now();
+    {
+      std::lock_guard lock(mutex);
+      auto& list = idle[key];
+      list.push_back(std::move(conn));
+      while (!list.empty() &&
+             (list.size() > options.max_idle_per_host ||
+              list.back()->idle_since - list.front()->idle_since >= options.idle_timeout)) {
+        dropped.push_back(std::move(list.front()));
+        list.pop_front();
+      }
+    }
+    for (auto& c : dropped) {
+      discard(std::move(c));
+    }
+  }
+
+  std::size_t count_idle() const {
+    std::lock_guard lock(mutex);
+    auto now = Clock::now();
+    std::size_t n = 0;
+    for (const auto& [key, list] : idle) {
+      n += static_cast<std::size_t>(std::count_if(list.begin(), list.end(), [&](const ConnectionPtr& c) {
+        return now - c->idle_since < options.idle_timeout;
+      }));
+    }
+    return n;
+  }
+
+  /// Resolves the host (or takes the literal address) and connects before the deadline.
+  asio::awaitable<std::optional<ClientResult>> connect(Connection& c, const Target& t, Clock::time_point deadline) {
+    auto& lowest = c.lowest();
+    ErrorCode ip_ec;
+    auto address = asio::ip::make_address(t.host, ip_ec);
+    lowest.expires_at(deadline);
+    if (t.host_is_ip && !ip_ec) {
+      auto [ec] = co_await lowest.async_connect(tcp::endpoint(address, t.port), kUseAwaitable);
+      if (ec) {
+        co_return failure(Outcome::retryable, "connect to " + t.host_header() + " failed: " + ec.message());
+      }
+      co_return std::nullopt;
+    }
+
+    // getaddrinfo cannot be cancelled; wait for it or for the deadline, whichever comes first.
+    auto state = std::make_shared<ResolveState>(c.strand);
+    state->notify.expires_at(deadline);
+    state->resolver.async_resolve(t.host, std::to_string(t.port),
+                                  [state](const ErrorCode& ec, tcp::resolver::results_type results) {
+                                    state->ec = ec;
+                                    state->results = std::move(results);
+                                    state->done = true;
+                                    state->notify.cancel();
+                                  });
+    if (!state->done) {
+      co_await state->notify.async_wait(kUseAwaitable);
+    }
+    if (!state->done) {
+      state->resolver.cancel();
+      co_return failure(Outcome::retryable, "resolving " + t.host + " timed out");
+    }
+    if (state->ec || state->results.empty()) {
+      co_return failure(Outcome::retryable,
+                        "resolving " + t.host + " failed: " + (state->ec ? state->ec.message() : "no address"));
+    }
+    lowest.expires_at(deadline);
+    auto [ec, endpoint] = co_await lowest.async_connect(state->results, kUseAwaitable);
+    if (ec) {
+      co_return failure(Outcome::retryable, "connect to " + t.host_header() + " failed: " + ec.message());
+    }
+    co_return std::nullopt;
+  }
+
+  asio::awaitable<std::optional<ClientResult>> open(Connection& c, const Target& t, Clock::time_point deadline) {
+    if (t.https) {
+      if (!tls_setup_error.empty()) {
+        co_return failure(Outcome::permanent, tls_setup_error);
+      }
+      c.tls = std::make_unique<TlsStream>(c.strand, ssl_ctx);
+      if (!t.host_is_ip) {
+        // SNI carries DNS names only (RFC 6066).
+        if (SSL_set_tlsext_host_name(c.tls->native_handle(), t.host.c_str()) != 1) {
+          co_return failure(Outcome::permanent, "cannot set TLS server name");
+        }
+      }
+      ErrorCode ec;
+      if (options.verify_peer) {
+        c.tls->set_verify_mode(ssl::verify_peer, ec);
+        if (!ec) {
+          c.tls->set_verify_callback(ssl::host_name_verification(t.host), ec);
+        }
+      } else {
+        c.tls->set_verify_mode(ssl::verify_none, ec);
+      }
+      if (ec) {
+        co_return failure(Outcome::permanent, "TLS setup failed: " + ec.message());
+      }
+    } else {
+      c.tcp = std::make_unique<beast::tcp_stream>(c.strand);
+    }
+
+    if (auto failed = co_await connect(c, t, deadline)) {
+      co_return failed;
+    }
+    ErrorCode ignored;
+    c.lowest().socket().set_option(tcp::no_delay(true), ignored);
+
+    if (c.tls) {
+      c.lowest().expires_at(deadline);
+      auto [ec] = co_await c.tls->async_handshake(ssl::stream_base::client, kUseAwaitable);
+      if (ec) {
+        long verify = SSL_get_verify_result(c.tls->native_handle());
+        bool tls_failure = verify != X509_V_OK || ec.category() == asio::error::get_ssl_category();
+        std::string what = "TLS handshake with " + t.host_header() + " failed: " + ec.message();
+        if (verify != X509_V_OK) {
+          what += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
+        }
+        co_return failure(tls_failure ? Outcome::permanent : Outcome::retryable, std::move(what));
+      }
+    }
+    c.connected = true;
+    co_return std::nullopt;
+  }
+
+  template <class Stream>
+  asio::awaitable<Exchange> transfer(Stream& stream, Connection& c, const BeastRequest& req, bool reused,
+                                     Clock::time_point deadline) {
+    Exchange ex;
+    c.lowest().expires_at(deadline);
+    auto [wec, written] = co_await bhttp::async_write(stream, req, kUseAwaitable);
+    if (wec) {
+      ex.stale = reused && wec != beast::error::timeout;
+      ex.result = failure(Outcome::retryable, "sending request failed: " + wec.message());
+      co_return ex;
+    }
+
+    bool head = req.method() == bhttp::verb::head;
+    for (int interim = 0;; ++interim) {
+      bhttp::response_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(
+          std::min<std::size_t>(options.max_response_header, std::numeric_limits<std::uint32_t>::max())));
+      parser.body_limit(static_cast<std::uint64_t>(options.max_response_body));
+      if (head) {
+        parser.skip(true);
+      }
+      c.lowest().expires_at(deadline);
+      auto [rec, read] = co_await bhttp::async_read(stream, c.buffer, parser, kUseAwaitable);
+      if (rec) {
+        bool nothing_received = interim == 0 && !parser.got_some() && c.buffer.size() == 0;
+        ex.stale = reused && nothing_received && rec != beast::error::timeout;
+        Outcome outcome = rec == beast::error::timeout ? Outcome::retryable : classify_read_error(rec);
+        ex.result = failure(outcome, "reading answer failed: " + rec.message());
+        co_return ex;
+      }
+      auto msg = parser.release();
+      int status = static_cast<int>(msg.result_int());
+      if (status >= 100 && status < 200 && status != 101 && interim < kMaxInterimResponses) {
+        continue;  // interim answer (100 Continue, 103 Early Hints): the final one follows
+      }
+
+      ClientResult& r = ex.result;
+      r.status = status;
+      r.outcome = classify_status(status);
+      r.response.status = status;
+      r.response.content_type.clear();
+      for (const auto& field : msg) {
+        r.response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      }
+      r.response.content_type = std::string(msg[bhttp::field::content_type]);
+      r.response.body = std::move(msg.body());
+      if (status == 429 || status == 503) {
+        auto it = msg.find(bhttp::field::retry_after);
+        if (it != msg.end()) {
+          r.retry_after = parse_retry_after(it->value());
+        }
+      }
+      if (r.outcome != Outcome::ok) {
+        r.error = "HTTP " + std::to_string(status);
+      }
+      ex.keep_alive = req.keep_alive() && msg.keep_alive() && !msg.need_eof() && c.buffer.size() == 0;
+      co_return ex;
+    }
+  }
+
+  /// One attempt on one connection; runs on the connection's strand.
+  asio::awaitable<Exchange> attempt(Connection& c, const Target& t, const BeastRequest& req, bool reused,
+                                    Clock::time_point deadline) {
+    if (!c.connected) {
+      if (auto failed = co_await open(c, t, deadline)) {
+        Exchange ex;
+        ex.result = std::move(*failed);
+        co_return ex;
+      }
+    }
+    Exchange ex = c.tls ? co_await transfer(*c.tls, c, req, reused, deadline)
+                        : co_await transfer(*c.tcp, c, req, reused, deadline);
+    if (!ex.keep_alive) {
+      ErrorCode ignored;
+      c.lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+      c.lowest().close();
+    } else {
+      c.lowest().expires_never();
+    }
+    co_return ex;
+  }
+
+  asio::any_io_executor executor;
+  ClientOptions options;
+  ssl::context ssl_ctx;
+  std::string tls_setup_error;
+  mutable std::mutex mutex;
+  std::unordered_map<std::string, std::deque<ConnectionPtr>> idle;
+};
+
+HttpClient::HttpClient(asio::any_io_executor executor, ClientOptions options)
+    : impl_(std::make_shared<Impl>(std::move(executor), std::move(options))) {}
+
+HttpClient::~HttpClient() = default;
+
+std::size_t HttpClient::idle_connections() const {
+  return impl_->count_idle();
+}
+
+asio::awaitable<ClientResult> HttpClient::request(ClientRequest req, Clock::time_point deadline) {
+  auto self = impl_;  // keeps the pool alive for the whole call
+  ConnectionPtr conn;
+  try {
+    std::string error;
+    auto target = parse_url(req.url, error);
+    if (!target) {
+      co_return failure(Outcome::permanent, std::move(error));
+    }
+    if (!is_token(req.method)) {
+      co_return failure(Outcome::permanent, "bad request method");
+    }
+
+    BeastRequest out;
+    out.version(11);
+    out.method_string(req.method);
+    out.target(target->path);
+    bool has_host = false;
+    bool has_agent = false;
+    for (const auto& [name, value] : req.headers) {
+      if (!is_token(name) || !is_safe_value(value)) {
+        co_return failure(Outcome::permanent, "bad request header");
+      }
+      if (iequals(name, "content-length") || iequals(name, "transfer-encoding")) {
+        continue;  // framing is computed here
+      }
+      has_host = has_host || iequals(name, "host");
+      has_agent = has_agent || iequals(name, "user-agent");
+      out.insert(name, value);
+    }
+    if (!has_host) {
+      out.set(bhttp::field::host, target->host_header());
+    }
+    if (!has_agent && !self->options.user_agent.empty() && is_safe_value(self->options.user_agent)) {
+      out.set(bhttp::field::user_agent, self->options.user_agent);
+    }
+    auto verb = out.method();
+    if (!req.body.empty() || verb == bhttp::verb::post || verb == bhttp::verb::put || verb == bhttp::verb::patch) {
+      out.content_length(req.body.size());
+    }
+    out.body() = std::move(req.body);
+
+    const std::string key = target->pool_key();
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (Clock::now() >= deadline) {
+        co_return failure(Outcome::retryable, "deadline passed before the request was sent");
+      }
+      conn = attempt == 0 ? self->take(key) : nullptr;
+      bool reused = conn != nullptr;
+      if (!conn) {
+        conn = std::make_unique<Connection>(asio::make_strand(self->executor));
+      }
+      Exchange ex = co_await asio::co_spawn(conn->strand, self->attempt(*conn, *target, out, reused, deadline),
+                                            asio::use_awaitable);
+      if (ex.stale && attempt == 0) {
+        discard(std::move(conn));
+        continue;  // the pooled connection had been closed by the peer: once more on a fresh one
+      }
+      if (ex.keep_alive) {
+        self->put(key, std::move(conn));
+      } else {
+        discard(std::move(conn));
+      }
+      co_return std::move(ex.result);
+    }
+    co_return failure(Outcome::retryable, "connection failed");
+  } catch (const std::exception& e) {
+    discard(std::move(conn));
+    co_return failure(Outcome::retryable, std::string("request failed: ") + e.what());
+  } catch (...) {
+    discard(std::move(conn));
+    co_return failure(Outcome::retryable, "request failed");
+  }
+}
+
+}  // namespace hub::http

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <adapters/http.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace hub::routing {
+class Registry;
+}
+namespace hub::metrics {
+class Metrics;
+}
+
+/// The operator's admin API (JSON over HTTP, on its own listener): party registration and
+/// management, Prometheus metrics and health probes.
+///   POST/GET /admin/parties, GET/PATCH/DELETE /admin/parties/{id}   (bearer token)
+///   GET /metrics, GET /health/live, GET /health/ready              (no token)
+/// Thread safety: handle() may run concurrently on any executor.
+namespace hub::admin {
+
+struct AdminOptions {
+  std::string token;       ///< bearer token for /admin/*
+  std::string public_url;  ///< base URL of the API listener, for versions_url and SOAP URLs
+};
+
+/// Readiness probe: true when every dependency (Redis) answers.
+using ReadyProbe = std::function<boost::asio::awaitable<bool>()>;
+
+class AdminApi {
+ public:
+  AdminApi(AdminOptions options, routing::Registry& registry, metrics::Metrics& metrics, ReadyProbe ready);
+  ~AdminApi();
+
+  boost::asio::awaitable<http::Response> handle(http::Request& req);
+
+  /// The metrics module label of a request ("parties", "metrics", "health", "other").
+  static std::string_view module_of(std::string_view path) noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hub::admin

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "app.hpp"
+
+#include <adapters/crypto.hpp>
+#include <adapters/http_server.hpp>
+#include <hub/admin/admin_api.hpp>
+#include <hub/core/log.hpp>
+#include <hub/metrics/metrics.hpp>
+#include <hub/store/redis.hpp>
+#include <hub/store/redis_process.hpp>
+#include <routing/registry.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <sys/stat.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace hub::app {
+namespace {
+
+namespace asio = boost::asio;
+
+http::ServerOptions server_options(const std::string& name, const config::ListenerConfig& l) {
+  http::ServerOptions o;
+  o.name = name;
+  o.address = l.listen.host;
+  o.port = l.listen.port;
+  o.header_limit = l.header_limit;
+  o.body_limit = l.body_limit;
+  o.read_timeout = l.read_timeout;
+  o.idle_timeout = l.idle_timeout;
+  o.write_timeout = l.write_timeout;
+  o.handler_timeout = l.handler_timeout;
+  o.max_connections = l.max_connections;
+  o.tls_cert_file = l.tls_cert_file;
+  o.tls_key_file = l.tls_key_file;
+  return o;
+}
+
+/// Protocol label of a request on the API listener, from its path.
+std::string_view api_protocol(std::string_view path) {
+  if (path.rfind("/ocpi/", 0) == 0) {
+    return "ocpi";
+  }
+  if (path.rfind("/service/ochp/", 0) == 0 || path.rfind("/live/ochp/", 0) == 0 ||
+      path.rfind("/direct/ochp/", 0) == 0) {
+    return "ochp";
+  }
+  return "none";
+}
+
+}  // namespace
+
+std::string load_or_create_admin_token(const std::string& data_dir) {
+  std::filesystem::create_directories(data_dir);
+  auto path = std::filesystem::path(data_dir) / "admin-token";
+  if (std::ifstream in{path}) {
+    std::string token;
+    std::getline(in, token);
+    if (token.size() >= 16) {
+      return token;
+    }
+  }
+  auto token = crypto::random_token();
+  auto tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << token << "\n";
+    if (!out) {
+      throw std::runtime_error("cannot write " + tmp.string());
+    }
+  }
+  ::chmod(tmp.c_str(), 0600);
+  std::filesystem::rename(tmp, path);
+  return token;
+}
+
+struct App::Impl {
+  explicit Impl(config::Config c) : config(std::move(c)), redis_strand(asio::make_strand(ioc)) {}
+
+  config::Config config;
+  asio::io_context ioc;
+  asio::strand<asio::io_context::executor_type> redis_strand;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::shared_ptr<spdlog::logger> log = hub::log::get("app");
+
+  std::optional<store::RedisProcess> embedded_redis;
+  std::string redis_url;
+  std::unique_ptr<store::RedisClient> redis;
+  std::unique_ptr<store::RedisSubscriber> subscriber;
+  metrics::Metrics metrics;
+  std::unique_ptr<routing::Registry> registry;
+  std::unique_ptr<admin::AdminApi> admin;
+  std::unique_ptr<http::HttpServer> admin_server;
+  std::unique_ptr<http::HttpServer> api_server;
+  std::vector<std::thread> threads;
+
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool stopping = false;
+  bool stopped = false;
+  int exit_code = 0;
+
+  asio::awaitable<bool> redis_ping() {
+    std::vector<std::string> cmd{"PING"};
+    auto r = co_await redis->command(std::move(cmd), std::chrono::milliseconds(1000));
+    bool up = r && !r->is_error();
+    metrics.set_redis_up(up);
+    co_return up;
+  }
+
+  asio::awaitable<bool> ready() { co_return co_await asio::co_spawn(redis_strand, redis_ping(), asio::use_awaitable); }
+
+  void observe(std::string_view listener, const http::Request& req, const http::Response& resp,
+               std::chrono::steady_clock::duration latency) {
+    auto path = req.path();
+    if (listener == "admin") {
+      metrics.observe_request("admin", "admin", admin::AdminApi::module_of(path), resp.status, latency);
+    } else {
+      metrics.observe_request("api", api_protocol(path), "other", resp.status, latency);
+    }
+  }
+
+  asio::awaitable<http::Response> api_handler(http::Request& req) {
+    http::Response r;
+    if (req.path() == "/" && req.method == "GET") {
+      r.body = "{\"name\":\"roaming-hub\",\"ocpi_versions_url\":\"" + config.public_url +
+               "/ocpi/versions\",\"ochp\":{\"main\":\"" + config.public_url + "/service/ochp/v1.4\",\"live\":\"" +
+               config.public_url + "/live/ochp/v1.4\",\"direct\":\"" + config.public_url + "/direct/ochp/v1.4\"}}";
+      co_return r;
+    }
+    r.status = 404;
+    r.body = R"({"error":"no such endpoint","status":404})";
+    co_return r;
+  }
+
+  void start() {
+    if (config.admin_token.empty()) {
+      config.admin_token = load_or_create_admin_token(config.data_dir.string());
+      log->info("admin token kept in {}", hub::log::json_escape((config.data_dir / "admin-token").string()));
+    }
+    if (config.redis.url.empty()) {
+      store::RedisProcessOptions ro;
+      ro.data_dir = config.data_dir / "redis";
+      ro.executable = config.redis.embedded_executable;
+      ro.appendfsync = config.redis.embedded_appendfsync;
+      embedded_redis.emplace(ro);
+      embedded_redis->start();
+      redis_url = embedded_redis->url();
+      log->info("embedded redis-server started on {} (data in {})", redis_url,
+                hub::log::json_escape(ro.data_dir.string()));
+    } else {
+      redis_url = config.redis.url;
+    }
+    auto ro = store::parse_redis_url(redis_url);
+    if (!ro) {
+      throw config::ConfigError("redis.url", "malformed Redis URL");
+    }
+    ro->command_timeout = config.redis.command_timeout;
+    ro->connect_timeout = config.redis.connect_timeout;
+
+    redis = std::make_unique<store::RedisClient>(redis_strand, *ro);
+    registry = std::make_unique<routing::Registry>(redis_strand, *redis, [this](const routing::RoutingTable& t) {
+      std::map<std::pair<std::string_view, std::string_view>, double> counts;
+      for (auto proto : {model::Protocol::ocpi, model::Protocol::ochp}) {
+        for (auto st : {model::PartyStatus::connected, model::PartyStatus::offline, model::PartyStatus::planned,
+                        model::PartyStatus::suspended}) {
+          counts[{model::to_string(proto), model::to_string(st)}] = 0;
+        }
+      }
+      for (const auto& p : t.parties()) {
+        counts[{model::to_string(p.protocol), model::to_string(p.status)}] += 1;
+      }
+      for (const auto& [k, v] : counts) {
+        metrics.set_parties(k.first, k.second, v);
+      }
+      metrics.registry_reloaded();
+    });
+    subscriber = std::make_unique<store::RedisSubscriber>(
+        redis_strand, *ro, std::vector<std::string>{routing::kRegistryChannel},
+        [this](const std::string&, const std::string& payload) { registry->on_announcement(payload); },
+        [this] { registry->on_subscriber_connected(); });
+
+    admin = std::make_unique<admin::AdminApi>(admin::AdminOptions{config.admin_token, config.public_url},
+                                              *registry, metrics, [this] { return ready(); });
+    admin_server = std::make_unique<http::HttpServer>(
+        ioc, server_options("admin", config.admin),
+        [this](http::Request& req) { return admin->handle(req); },
+        [this](const http::Request& req, const http::Response& resp, auto latency) {
+          observe("admin", req, resp, latency);
+        });
+    api_server = std::make_unique<http::HttpServer>(
+        ioc, server_options("api", config.api), [this](http::Request& req) { return api_handler(req); },
+        [this](const http::Request& req, const http::Response& resp, auto latency) {
+          observe("api", req, resp, latency);
+        });
+
+    // Connect and load the registry before listening, so the first request sees the parties.
+    asio::post(redis_strand, [this] {
+      redis->start();
+      subscriber->start();
+    });
+    work.emplace(ioc.get_executor());
+    for (unsigned i = 0; i < std::max(1u, config.threads); ++i) {
+      threads.emplace_back([this] { ioc.run(); });
+    }
+    auto connected = asio::co_spawn(
+        redis_strand,
+        [this]() -> asio::awaitable<bool> { co_return co_await redis->wait_connected(config.redis.connect_timeout); },
+        asio::use_future);
+    if (connected.get()) {
+      auto loaded = asio::co_spawn(ioc, registry->reload(), asio::use_future).get();
+      if (!loaded) {
+        log->warn("initial registry load failed; it is retried when Redis answers");
+      }
+      metrics.set_redis_up(true);
+    } else {
+      log->warn("redis not reachable at {}; the hub is not ready until it is", redis_url);
+    }
+    admin_server->start();
+    api_server->start();
+    log->info("listening: api {}:{} admin {}:{}", config.api.listen.host, api_server->port(),
+              config.admin.listen.host, admin_server->port());
+  }
+
+  asio::awaitable<void> shutdown() {
+    using namespace std::chrono;
+    log->info("draining");
+    auto a = admin_server.get();
+    auto b = api_server.get();
+    co_await a->drain(config.drain_timeout);
+    co_await b->drain(config.drain_timeout);
+    co_await asio::co_spawn(
+        redis_strand,
+        [this]() -> asio::awaitable<void> {
+          subscriber->stop();
+          redis->stop();
+          co_return;
+        },
+        asio::use_awaitable);
+    work.reset();
+    {
+      std::lock_guard lock(mutex);
+      stopped = true;
+    }
+    cv.notify_all();
+  }
+
+  void request_stop() {
+    {
+      std::lock_guard lock(mutex);
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+    }
+    asio::co_spawn(ioc, shutdown(), asio::detached);
+  }
+
+  int wait() {
+    {
+      std::unique_lock lock(mutex);
+      cv.wait(lock, [this] { return stopped; });
+    }
+    ioc.stop();
+    for (auto& t : threads) {
+      t.join();
+    }
+    threads.clear();
+    if (embedded_redis) {
+      embedded_redis->stop();
+      log->info("embedded redis-server stopped");
+    }
+    log->info("stopped");
+    return exit_code;
+  }
+};
+
+App::App(config::Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+App::~App() {
+  if (!impl_->threads.empty()) {
+    request_stop();
+    wait();
+  }
+}
+
+void App::start() { impl_->start(); }
+void App::request_stop() { impl_->request_stop(); }
+int App::wait() { return impl_->wait(); }
+std::uint16_t App::api_port() const { return impl_->api_server->port(); }
+std::uint16_t App::admin_port() const { return impl_->admin_server->port(); }
+const std::string& App::admin_token() const { return impl_->config.admin_token; }
+const std::string& App::redis_url() const { return impl_->redis_url; }
+
+}  // namespace hub::app

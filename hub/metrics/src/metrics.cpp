@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <hub/metrics/metrics.hpp>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <map>
+#include <mutex>
+#include <tuple>
+
+namespace hub::metrics {
+
+std::string_view result_class(int http_status) noexcept {
+  if (http_status < 200) {
+    return "1xx";
+  }
+  if (http_status < 300) {
+    return "2xx";
+  }
+  if (http_status < 400) {
+    return "3xx";
+  }
+  if (http_status < 500) {
+    return "4xx";
+  }
+  return "5xx";
+}
+
+struct Metrics::Impl {
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+
+  // The catalogue: name, help, label names.
+  prometheus::Family<prometheus::Counter>& requests =
+      prometheus::BuildCounter()
+          .Name("hub_http_requests_total")
+          .Help("Inbound requests answered, by listener, protocol, module and result class")
+          .Register(*registry);
+  prometheus::Family<prometheus::Histogram>& latency =
+      prometheus::BuildHistogram()
+          .Name("hub_http_request_duration_seconds")
+          .Help("Time from the first byte of a request to its answer being written")
+          .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& connections =
+      prometheus::BuildGauge()
+          .Name("hub_http_active_connections")
+          .Help("Open inbound connections per listener")
+          .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& redis_up_family =
+      prometheus::BuildGauge().Name("hub_redis_up").Help("1 when the hub's Redis answers").Register(*registry);
+  prometheus::Family<prometheus::Gauge>& parties =
+      prometheus::BuildGauge()
+          .Name("hub_parties")
+          .Help("Registered parties by protocol and status")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& reloads =
+      prometheus::BuildCounter()
+          .Name("hub_registry_reloads_total")
+          .Help("Party registry snapshots rebuilt")
+          .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& build_info =
+      prometheus::BuildGauge().Name("hub_build_info").Help("Build information").Register(*registry);
+
+  prometheus::Gauge& redis_up = redis_up_family.Add({});
+  prometheus::Counter& reload_count = reloads.Add({});
+
+  // Cached handles: resolved on first use of a label combination; the sets are fixed and small.
+  std::mutex mutex;
+  using Key = std::tuple<std::string, std::string, std::string, std::string>;
+  std::map<Key, prometheus::Counter*> request_handles;
+  std::map<std::tuple<std::string, std::string, std::string>, prometheus::Histogram*> latency_handles;
+
+  static prometheus::Histogram::BucketBoundaries buckets() {
+    return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  }
+};
+
+Metrics::Metrics() : impl_(std::make_unique<Impl>()) {
+  impl_->build_info.Add({{"version", "0.1.0"}}).Set(1);
+  impl_->redis_up.Set(0);
+}
+
+Metrics::~Metrics() = default;
+
+void Metrics::observe_request(std::string_view listener, std::string_view protocol, std::string_view module,
+                              int http_status, std::chrono::steady_clock::duration latency) {
+  auto cls = result_class(http_status);
+  prometheus::Counter* counter = nullptr;
+  prometheus::Histogram* histogram = nullptr;
+  {
+    std::lock_guard lock(impl_->mutex);
+    Impl::Key key{std::string(listener), std::string(protocol), std::string(module), std::string(cls)};
+    auto it = impl_->request_handles.find(key);
+    if (it == impl_->request_handles.end()) {
+      auto& c = impl_->requests.Add({{"listener", std::string(listener)},
+                                     {"protocol", std::string(protocol)},
+                                     {"module", std::string(module)},
+                                     {"result", std::string(cls)}});
+      it = impl_->request_handles.emplace(std::move(key), &c).first;
+    }
+    counter = it->second;
+    auto lkey = std::make_tuple(std::string(listener), std::string(protocol), std::string(module));
+    auto lit = impl_->latency_handles.find(lkey);
+    if (lit == impl_->latency_handles.end()) {
+      auto& h = impl_->latency.Add({{"listener", std::string(listener)},
+                                    {"protocol", std::string(protocol)},
+                                    {"module", std::string(module)}},
+                                   Impl::buckets());
+      lit = impl_->latency_handles.emplace(std::move(lkey), &h).first;
+    }
+    histogram = lit->second;
+  }
+  counter->Increment();
+  histogram->Observe(std::chrono::duration<double>(latency).count());
+}
+
+void Metrics::set_active_connections(std::string_view listener, double value) {
+  impl_->connections.Add({{"listener", std::string(listener)}}).Set(value);
+}
+
+void Metrics::set_redis_up(bool up) { impl_->redis_up.Set(up ? 1 : 0); }
+
+void Metrics::set_parties(std::string_view protocol, std::string_view status, double count) {
+  impl_->parties.Add({{"protocol", std::string(protocol)}, {"status", std::string(status)}}).Set(count);
+}
+
+void Metrics::registry_reloaded() { impl_->reload_count.Increment(); }
+
+std::string Metrics::serialize() const {
+  prometheus::TextSerializer serializer;
+  return serializer.Serialize(impl_->registry->Collect());
+}
+
+}  // namespace hub::metrics

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <hub/model/party.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+/// An immutable snapshot of the party registry with its lookup indexes. Built off the request
+/// path, swapped atomically; readers take no lock.
+/// Thread safety: immutable after construction; share through shared_ptr<const RoutingTable>.
+namespace hub::routing {
+
+class RoutingTable {
+ public:
+  RoutingTable() = default;
+  RoutingTable(std::vector<model::Party> parties, std::uint64_t version);
+
+  std::uint64_t version() const noexcept { return version_; }
+  const std::vector<model::Party>& parties() const noexcept { return parties_; }
+
+  const model::Party* find(std::string_view id) const;
+  /// The party holding (role, country_code, party_id), any status.
+  const model::Party* resolve(model::Role role, const model::PartyRef& ref) const;
+  /// The CPO whose operator id prefixes this EVSE id (any eMI3 spelling).
+  const model::Party* resolve_evse_operator(std::string_view evse_id) const;
+  /// The eMSP whose provider id prefixes this contract id (any eMI3 spelling).
+  const model::Party* resolve_contract_provider(std::string_view contract_id) const;
+  /// The party holding any role with this eMI3 operator/provider prefix ("DE*ABC", "DEABC", ...).
+  const model::Party* resolve_prefix(model::Role role, std::string_view prefix) const;
+  /// OCHP party by WS-Security username.
+  const model::Party* find_ochp_user(std::string_view username) const;
+  /// OCPI party by the token it presents to the hub (token A before registration, C after).
+  const model::Party* find_ocpi_token(std::string_view token) const;
+
+ private:
+  std::vector<model::Party> parties_;
+  std::uint64_t version_ = 0;
+  std::unordered_map<std::string, std::size_t> by_id_;
+  std::map<std::tuple<model::Role, std::string, std::string>, std::size_t> by_role_;
+  std::unordered_map<std::string, std::size_t> by_ochp_user_;
+  std::unordered_map<std::string, std::size_t> by_token_;
+};
+
+using RoutingTablePtr = std::shared_ptr<const RoutingTable>;
+
+}  // namespace hub::routing

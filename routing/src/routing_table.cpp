@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <routing/routing_table.hpp>
+
+#include <algorithm>
+
+namespace hub::routing {
+
+RoutingTable::RoutingTable(std::vector<model::Party> parties, std::uint64_t version)
+    : parties_(std::move(parties)), version_(version) {
+  std::sort(parties_.begin(), parties_.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  for (std::size_t i = 0; i < parties_.size(); ++i) {
+    const auto& p = parties_[i];
+    by_id_.emplace(p.id, i);
+    for (const auto& r : p.roles) {
+      by_role_.emplace(std::make_tuple(r.role, r.ref.country_code, r.ref.party_id), i);
+    }
+    if (p.protocol == model::Protocol::ochp && !p.ochp.username.empty()) {
+      by_ochp_user_.emplace(p.ochp.username, i);
+    }
+    if (p.protocol == model::Protocol::ocpi) {
+      if (!p.ocpi.token_a.empty()) {
+        by_token_.emplace(p.ocpi.token_a, i);
+      }
+      if (!p.ocpi.token_c.empty()) {
+        by_token_.emplace(p.ocpi.token_c, i);
+      }
+    }
+  }
+}
+
+const model::Party* RoutingTable::find(std::string_view id) const {
+  auto it = by_id_.find(std::string(id));
+  return it == by_id_.end() ? nullptr : &parties_[it->second];
+}
+
+const model::Party* RoutingTable::resolve(model::Role role, const model::PartyRef& ref) const {
+  auto norm = model::make_party_ref(ref.country_code, ref.party_id);
+  if (!norm) {
+    return nullptr;
+  }
+  auto it = by_role_.find(std::make_tuple(role, norm->country_code, norm->party_id));
+  return it == by_role_.end() ? nullptr : &parties_[it->second];
+}
+
+const model::Party* RoutingTable::resolve_evse_operator(std::string_view evse_id) const {
+  auto op = model::evse_id_operator(evse_id);
+  return op ? resolve(model::Role::cpo, *op) : nullptr;
+}
+
+const model::Party* RoutingTable::resolve_contract_provider(std::string_view contract_id) const {
+  auto pr = model::contract_id_provider(contract_id);
+  return pr ? resolve(model::Role::emsp, *pr) : nullptr;
+}
+
+const model::Party* RoutingTable::resolve_prefix(model::Role role, std::string_view prefix) const {
+  auto ref = model::parse_party_prefix(prefix);
+  return ref ? resolve(role, *ref) : nullptr;
+}
+
+const model::Party* RoutingTable::find_ochp_user(std::string_view username) const {
+  auto it = by_ochp_user_.find(std::string(username));
+  return it == by_ochp_user_.end() ? nullptr : &parties_[it->second];
+}
+
+const model::Party* RoutingTable::find_ocpi_token(std::string_view token) const {
+  auto it = by_token_.find(std::string(token));
+  return it == by_token_.end() ? nullptr : &parties_[it->second];
+}
+
+}  // namespace hub::routing
