@@ -209,7 +209,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
         } else if (rec == bhttp::error::header_limit) {
           answer = error_response(431, "request header too large");
         } else if (rec == beast::error::timeout) {
-          answer = error_response(408, "request not received in time");
+          // tcp_stream closed the socket when the read timer fired: the client is cut off.
+          co_return;
         } else {
           answer = error_response(400, "malformed HTTP request");
         }
@@ -282,13 +283,13 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     out.keep_alive(keep_alive);
     out.body() = std::move(resp.body);
     out.prepare_payload();
-    lowest().expires_after(server_->options.write_timeout);
-    auto [ec, n] = co_await bhttp::async_write(stream_, out, kToken);
-    (void)n;
     if (server_->observer) {
       resp.body.clear();
       server_->observer(req, resp, Clock::now() - started);
     }
+    lowest().expires_after(server_->options.write_timeout);
+    auto [ec, n] = co_await bhttp::async_write(stream_, out, kToken);
+    (void)n;
     co_return !ec;
   }
 
