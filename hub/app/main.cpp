@@ -10,8 +10,34 @@
 #include <optional>
 
 #include <pthread.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <thread>
 
 namespace {
+
+/// Tells a supervisor (systemd Type=notify, or a test) about the life cycle, when NOTIFY_SOCKET is set.
+void sd_notify(const char* state) {
+  const char* path = std::getenv("NOTIFY_SOCKET");
+  if (path == nullptr || path[0] == '\0') {
+    return;
+  }
+  int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    return;
+  }
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path, sizeof(addr.sun_path) - 1);
+  if (addr.sun_path[0] == '@') {
+    addr.sun_path[0] = '\0';  // abstract namespace
+  }
+  ::sendto(fd, state, std::strlen(state), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::close(fd);
+}
 
 void usage(std::ostream& out) {
   out << "usage: roaming-hub [--config FILE] [--check-config] [--version]\n"
@@ -76,10 +102,12 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  sd_notify("READY=1");
   std::thread waiter([&app, signals] {
     int sig = 0;
     sigwait(&signals, &sig);
     hub::log::get("app")->info("signal {} received, stopping", sig);
+    sd_notify("STOPPING=1");
     app.request_stop();
   });
   int code = app.wait();

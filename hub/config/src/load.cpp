@@ -197,7 +197,7 @@ ListenAddress parse_listen(const std::string& key, const std::string& value) {
 Config load_string(const std::string& toml_text, const EnvLookup& env, const std::filesystem::path& base_dir) {
   Config c;
   c.api.listen = {"127.0.0.1", 8080};
-  c.api.body_limit = 64u << 20;  // OCHP lists of 100,000 EVSEs come in one SOAP message
+  c.api.body_limit = 4u << 20;  // bulk OCHP uploads get their own, larger per-route limit
   c.admin.listen = {"127.0.0.1", 9090};
 
   auto root_table = parse_toml(toml_text, "config");

@@ -23,7 +23,7 @@ AsioLink::~AsioLink() {
 }
 
 std::shared_ptr<AsioLink> AsioLink::connect(asio::any_io_executor executor, const std::string& host,
-                                            std::uint16_t port, std::function<void()> on_closed,
+                                            std::uint16_t port, ClosedHandler on_closed,
                                             std::string& error) {
   redisAsyncContext* ac = redisAsyncConnect(host.c_str(), port);
   if (ac == nullptr) {
@@ -114,7 +114,7 @@ void AsioLink::cleanup(void* data) {
     static_cast<void>(link->descriptor_.release());
   }
   if (auto self = link->weak_from_this().lock(); self && link->on_closed_) {
-    asio::post(link->executor_, [self, on_closed = std::move(link->on_closed_)] { on_closed(); });
+    asio::post(link->executor_, [self, on_closed = std::move(link->on_closed_)] { on_closed(self); });
   }
   link->on_closed_ = nullptr;
 }

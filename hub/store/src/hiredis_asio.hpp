@@ -31,11 +31,13 @@ namespace hub::store::detail {
 
 class AsioLink : public std::enable_shared_from_this<AsioLink> {
  public:
+  using ClosedHandler = std::function<void(const std::shared_ptr<AsioLink>& link)>;
+
   /// Starts a non-blocking connect. On an immediate failure returns nullptr and sets `error`.
   /// on_closed is posted (once) after hiredis freed the context, whatever the reason.
   static std::shared_ptr<AsioLink> connect(boost::asio::any_io_executor executor,
                                            const std::string& host, std::uint16_t port,
-                                           std::function<void()> on_closed, std::string& error);
+                                           ClosedHandler on_closed, std::string& error);
   ~AsioLink();
   AsioLink(const AsioLink&) = delete;
   AsioLink& operator=(const AsioLink&) = delete;
@@ -68,7 +70,7 @@ class AsioLink : public std::enable_shared_from_this<AsioLink> {
   boost::asio::any_io_executor executor_;
   boost::asio::posix::stream_descriptor descriptor_;
   redisAsyncContext* context_ = nullptr;
-  std::function<void()> on_closed_;
+  ClosedHandler on_closed_;
   bool reading_ = false;
   bool writing_ = false;
   bool read_armed_ = false;

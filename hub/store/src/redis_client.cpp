@@ -20,6 +20,7 @@
 #include <list>
 #include <mutex>
 #include <random>
+#include <string_view>
 
 namespace hub::store {
 
@@ -182,7 +183,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
         backoff_timer_(executor),
         backoff_(options_.backoff_initial),
         rng_(std::random_device{}()) {}
-  virtual ~Connection() = default;
+  virtual ~Connection() {
+    if (link_) {
+      link_->close(true);
+    }
+  }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -204,6 +209,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     started_ = false;
     stopping_ = true;
     ready_ = false;
+    ++generation_;
     connect_timer_.cancel();
     backoff_timer_.cancel();
     if (link_) {
@@ -262,20 +268,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
     ready_ = false;
     std::string error;
     std::weak_ptr<Connection> weak = weak_from_this();
-    std::shared_ptr<AsioLink> link;
-    link = AsioLink::connect(executor_, options_.host, options_.port, {}, error);
+    auto link = AsioLink::connect(
+        executor_, options_.host, options_.port,
+        [weak](const std::shared_ptr<AsioLink>& closed) {
+          if (auto self = weak.lock()) {
+            self->on_closed(closed);
+          }
+        },
+        error);
     if (!link) {
       schedule_reconnect();
       return;
     }
     link_ = link;
     std::weak_ptr<AsioLink> weak_link = link;
-    // on_closed is posted by the cleanup hook; install it now the link exists.
-    set_on_closed(*link, [weak, weak_link] {
-      if (auto self = weak.lock()) {
-        self->on_closed(weak_link.lock());
-      }
-    });
 
     connect_timer_.expires_after(options_.connect_timeout);
     connect_timer_.async_wait([weak, weak_link](const boost::system::error_code& ec) {
@@ -313,20 +319,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
            }));
   }
 
-  static void set_on_closed(AsioLink& link, std::function<void()> fn);
-
   void on_closed(const std::shared_ptr<AsioLink>& closed) {
     if (!closed || closed != link_) {
       return;  // an older link, or stop() already dropped it
     }
     link_.reset();
-    bool was_ready = ready_;
     ready_ = false;
     connect_timer_.cancel();
     on_link_down();
-    if (!was_ready) {
-      // failed attempt: grow the backoff
-    }
     schedule_reconnect();
   }
 
@@ -339,8 +339,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
         static_cast<long long>(static_cast<double>(backoff_.count()) * jitter(rng_)));
     backoff_ = std::min(backoff_ * 2, std::max(options_.backoff_max, options_.backoff_initial));
     backoff_timer_.expires_after(delay);
-    backoff_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
-      if (auto self = weak.lock(); self && !ec) {
+    backoff_timer_.async_wait([weak = weak_from_this(), generation = generation_](
+                                  const boost::system::error_code& ec) {
+      if (auto self = weak.lock(); self && !ec && self->generation_ == generation) {
         self->connect();
       }
     });
@@ -362,10 +363,303 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::minstd_rand rng_;
   std::shared_ptr<AsioLink> link_;
   std::list<std::weak_ptr<asio::steady_timer>> waiters_;
+  std::uint64_t generation_ = 0;
   bool started_ = false;
   bool stopping_ = false;
   bool ready_ = false;
 };
 
+
+template <class Token>
+auto async_pipeline(std::shared_ptr<Connection> conn, std::vector<std::vector<std::string>> commands,
+                    std::chrono::milliseconds timeout, Token&& token) {
+  return asio::async_initiate<Token, void(Result<Replies>)>(
+      [conn, commands = std::move(commands), timeout](auto handler) mutable {
+        submit(conn->executor(), conn->ready() ? conn->link() : nullptr, commands, timeout,
+               PipelineHandler(std::move(handler)));
+      },
+      token);
+}
+
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// RedisClient
+
+struct RedisClient::Impl : Connection {
+  using Connection::Connection;
+  ~Impl() override { stop(); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+ protected:
+  void on_link_up() override { mark_ready(); }
+};
+
+RedisClient::RedisClient(asio::any_io_executor executor, RedisOptions options)
+    : impl_(std::make_shared<Impl>(executor, std::move(options))) {}
+
+RedisClient::~RedisClient() { impl_->stop(); }
+
+void RedisClient::start() { impl_->start(); }
+void RedisClient::stop() { impl_->stop(); }
+bool RedisClient::connected() const noexcept { return impl_->ready(); }
+
+asio::awaitable<bool> RedisClient::wait_connected(std::chrono::milliseconds timeout) {
+  auto impl = impl_;
+  co_return co_await impl->wait_ready(timeout);
+}
+
+asio::awaitable<Result<Reply>> RedisClient::command(std::vector<std::string> args,
+                                                    std::optional<std::chrono::milliseconds> timeout) {
+  auto impl = impl_;
+  std::vector<std::vector<std::string>> commands;
+  commands.push_back(std::move(args));
+  auto result = co_await async_pipeline(impl, std::move(commands),
+                                        timeout.value_or(impl->options().command_timeout),
+                                        asio::use_awaitable);
+  if (!result) {
+    co_return Result<Reply>(boost::system::in_place_error, result.error());
+  }
+  co_return std::move(result->front());
+}
+
+asio::awaitable<Result<std::vector<Reply>>> RedisClient::pipeline(
+    std::vector<std::vector<std::string>> commands, std::optional<std::chrono::milliseconds> timeout) {
+  auto impl = impl_;
+  co_return co_await async_pipeline(impl, std::move(commands),
+                                    timeout.value_or(impl->options().command_timeout),
+                                    asio::use_awaitable);
+}
+
+// ---------------------------------------------------------------------------------------------
+// RedisSubscriber
+
+struct RedisSubscriber::Impl : Connection {
+  Impl(asio::any_io_executor executor, RedisOptions options, std::vector<std::string> channels,
+       MessageHandler on_message, std::function<void()> on_connected)
+      : Connection(executor, std::move(options)),
+        channels_(std::move(channels)),
+        on_message_(std::move(on_message)),
+        on_connected_(std::move(on_connected)) {}
+  ~Impl() override { stop(); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+ protected:
+  void on_link_up() override {
+    confirmed_ = 0;
+    if (channels_.empty()) {
+      subscribed();
+      return;
+    }
+    std::vector<std::string> args;
+    args.reserve(channels_.size() + 1);
+    args.emplace_back("SUBSCRIBE");
+    args.insert(args.end(), channels_.begin(), channels_.end());
+    // privdata is this Impl: hiredis only calls back while the context lives, and the context
+    // never outlives the Impl (stop() in the destructor frees it).
+    if (!link()->send(args, &Impl::on_subscription, this)) {
+      fail_link();
+    }
+  }
+
+  void on_link_down() override { confirmed_ = 0; }
+
+ private:
+  static std::string text(const redisReply* r) {
+    if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS) {
+      return std::string(r->str, r->len);
+    }
+    return {};
+  }
+
+  /// Runs inside hiredis for every subscription reply and message; only posts.
+  static void on_subscription(redisAsyncContext* ac, void* reply, void* privdata) {
+    auto* self = static_cast<Impl*>(privdata);
+    const auto* r = static_cast<const redisReply*>(reply);
+    AsioLink* link = AsioLink::from(ac);
+    if (r == nullptr || link == nullptr || r->type != REDIS_REPLY_ARRAY || r->elements < 3) {
+      return;  // null: the context is being freed, on_closed handles the reconnect
+    }
+    std::string kind = text(r->element[0]);
+    std::weak_ptr<Connection> weak = self->weak_from_this();
+    if (kind == "message") {
+      asio::post(self->executor(), [weak, channel = text(r->element[1]),
+                                    payload = text(r->element[2])] {
+        if (auto s = std::static_pointer_cast<Impl>(weak.lock()); s && s->on_message_) {
+          s->on_message_(channel, payload);
+        }
+      });
+    } else if (kind == "subscribe") {
+      std::weak_ptr<AsioLink> weak_link = link->weak_from_this();
+      asio::post(self->executor(), [weak, weak_link] {
+        auto s = std::static_pointer_cast<Impl>(weak.lock());
+        auto l = weak_link.lock();
+        if (!s || !l || s->link() != l || !l->alive()) {
+          return;
+        }
+        if (++s->confirmed_ == s->channels_.size()) {
+          s->subscribed();
+        }
+      });
+    }
+  }
+
+  void subscribed() {
+    mark_ready();
+    if (on_connected_) {
+      on_connected_();
+    }
+  }
+
+  std::vector<std::string> channels_;
+  MessageHandler on_message_;
+  std::function<void()> on_connected_;
+  std::size_t confirmed_ = 0;
+};
+
+RedisSubscriber::RedisSubscriber(asio::any_io_executor executor, RedisOptions options,
+                                 std::vector<std::string> channels, MessageHandler on_message,
+                                 std::function<void()> on_connected)
+    : impl_(std::make_shared<Impl>(executor, std::move(options), std::move(channels),
+                                   std::move(on_message), std::move(on_connected))) {}
+
+RedisSubscriber::~RedisSubscriber() { impl_->stop(); }
+
+void RedisSubscriber::start() { impl_->start(); }
+void RedisSubscriber::stop() { impl_->stop(); }
+bool RedisSubscriber::connected() const noexcept { return impl_->ready(); }
+
+// ---------------------------------------------------------------------------------------------
+// parse_redis_url
+
+namespace {
+
+std::optional<std::string> percent_decode(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out.push_back(in[i]);
+      continue;
+    }
+    if (i + 2 >= in.size()) {
+      return std::nullopt;
+    }
+    unsigned value = 0;
+    auto [ptr, ec] = std::from_chars(in.data() + i + 1, in.data() + i + 3, value, 16);
+    if (ec != std::errc{} || ptr != in.data() + i + 3) {
+      return std::nullopt;
+    }
+    out.push_back(static_cast<char>(value));
+    i += 2;
+  }
+  return out;
+}
+
+template <class T>
+std::optional<T> parse_decimal(std::string_view in, T min, T max) {
+  if (in.empty() || in.size() > 10 ||
+      !std::all_of(in.begin(), in.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  long long value = 0;
+  auto [ptr, ec] = std::from_chars(in.data(), in.data() + in.size(), value);
+  if (ec != std::errc{} || ptr != in.data() + in.size() || value < min || value > max) {
+    return std::nullopt;
+  }
+  return static_cast<T>(value);
+}
+
+}  // namespace
+
+std::optional<RedisOptions> parse_redis_url(const std::string& url) {
+  constexpr std::string_view kScheme = "redis://";
+  std::string_view rest(url);
+  if (rest.size() < kScheme.size()) {
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    char c = rest[i];
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (c != kScheme[i]) {
+      return std::nullopt;
+    }
+  }
+  rest.remove_prefix(kScheme.size());
+
+  RedisOptions options;
+  std::string_view authority = rest;
+  std::string_view path;
+  if (auto slash = rest.find('/'); slash != std::string_view::npos) {
+    authority = rest.substr(0, slash);
+    path = rest.substr(slash + 1);
+  }
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    std::string_view userinfo = authority.substr(0, at);
+    authority.remove_prefix(at + 1);
+    auto colon = userinfo.find(':');
+    if (colon == std::string_view::npos) {
+      return std::nullopt;  // "user@" without a password: nothing to AUTH with
+    }
+    std::string_view user = userinfo.substr(0, colon);
+    if (!user.empty() && user != "default") {
+      return std::nullopt;  // ACL users other than "default" are not supported (AUTH <password>)
+    }
+    auto password = percent_decode(userinfo.substr(colon + 1));
+    if (!password) {
+      return std::nullopt;
+    }
+    options.password = std::move(*password);
+  }
+
+  std::string_view host = authority;
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) {
+      return std::nullopt;
+    }
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') {
+        return std::nullopt;
+      }
+      port = after.substr(1);
+      if (port.empty()) {
+        return std::nullopt;
+      }
+    }
+  } else if (auto colon = authority.find(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+    if (port.empty()) {
+      return std::nullopt;
+    }
+  }
+  if (host.empty() || host.find_first_of(" \t@?#") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  options.host = std::string(host);
+  if (!port.empty()) {
+    auto value = parse_decimal<std::uint16_t>(port, 1, 65535);
+    if (!value) {
+      return std::nullopt;
+    }
+    options.port = *value;
+  }
+  if (!path.empty()) {
+    auto db = parse_decimal<int>(path, 0, 1'000'000);
+    if (!db) {
+      return std::nullopt;
+    }
+    options.db = *db;
+  }
+  return options;
+}
+
 }  // namespace hub::store

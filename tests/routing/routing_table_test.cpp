@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <routing/routing_table.hpp>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using hub::model::Party;
+using hub::model::PartyRef;
+using hub::model::Protocol;
+using hub::model::Role;
+using hub::routing::RoutingTable;
+
+Party party(std::string id, Protocol proto, std::vector<hub::model::PartyRole> roles) {
+  Party p;
+  p.id = std::move(id);
+  p.name = p.id;
+  p.protocol = proto;
+  p.roles = std::move(roles);
+  return p;
+}
+
+RoutingTable table() {
+  auto cpo = party("p1", Protocol::ocpi, {{Role::cpo, {"DE", "ABC"}}});
+  cpo.ocpi.token_c = "token-c-of-p1";
+  auto emsp = party("p2", Protocol::ocpi, {{Role::emsp, {"NL", "XYZ"}}, {Role::cpo, {"NL", "XYZ"}}});
+  emsp.ocpi.token_a = "token-a-of-p2";
+  auto ochp = party("p3", Protocol::ochp, {{Role::emsp, {"DE", "8AA"}}});
+  ochp.ochp.username = "emp-user";
+  return RoutingTable({cpo, emsp, ochp}, 42);
+}
+
+TEST(RoutingTable, ResolvesByRoleAndPartyIdCaseInsensitively) {
+  auto t = table();
+  EXPECT_EQ(t.version(), 42u);
+  ASSERT_NE(t.resolve(Role::cpo, {"DE", "ABC"}), nullptr);
+  EXPECT_EQ(t.resolve(Role::cpo, {"de", "abc"})->id, "p1");
+  EXPECT_EQ(t.resolve(Role::emsp, {"DE", "ABC"}), nullptr);  // role matters
+  EXPECT_EQ(t.resolve(Role::cpo, {"NL", "XYZ"})->id, "p2");
+  EXPECT_EQ(t.resolve(Role::emsp, {"NL", "XYZ"})->id, "p2");
+  EXPECT_EQ(t.resolve(Role::cpo, {"DEU", "ABC"}), nullptr);
+}
+
+TEST(RoutingTable, ResolvesEveryEmi3SpellingOfAnOperatorOrProvider) {
+  auto t = table();
+  for (auto prefix : {"DE*ABC", "DEABC", "DE-ABC", "de*abc"}) {
+    ASSERT_NE(t.resolve_prefix(Role::cpo, prefix), nullptr) << prefix;
+    EXPECT_EQ(t.resolve_prefix(Role::cpo, prefix)->id, "p1");
+  }
+  for (auto prefix : {"DE-8AA", "DE*8AA", "DE8AA"}) {
+    ASSERT_NE(t.resolve_prefix(Role::emsp, prefix), nullptr) << prefix;
+    EXPECT_EQ(t.resolve_prefix(Role::emsp, prefix)->id, "p3");
+  }
+  EXPECT_EQ(t.resolve_prefix(Role::cpo, "DE*AB"), nullptr);
+  EXPECT_EQ(t.resolve_prefix(Role::cpo, "DE*ABC*E1"), nullptr);
+}
+
+TEST(RoutingTable, ResolvesEvseIdsToTheirOperator) {
+  auto t = table();
+  for (auto evse : {"DE*ABC*E123*1", "DEABCE1231", "DE-ABC-E123-1", "de*abc*e123*1"}) {
+    ASSERT_NE(t.resolve_evse_operator(evse), nullptr) << evse;
+    EXPECT_EQ(t.resolve_evse_operator(evse)->id, "p1");
+  }
+  EXPECT_EQ(t.resolve_evse_operator("DE*ABD*E123*1"), nullptr);  // unknown operator
+  EXPECT_EQ(t.resolve_evse_operator("DE*ABC*X123"), nullptr);    // not an EVSE id
+  EXPECT_EQ(t.resolve_evse_operator("garbage"), nullptr);
+}
+
+TEST(RoutingTable, ResolvesContractIdsToTheirProvider) {
+  auto t = table();
+  for (auto contract : {"DE*8AA*CA2B3C4D5*X", "DE8AACA2B3C4D5X", "DE-8AA-CA2B3C4D5-X"}) {
+    ASSERT_NE(t.resolve_contract_provider(contract), nullptr) << contract;
+    EXPECT_EQ(t.resolve_contract_provider(contract)->id, "p3");
+  }
+  EXPECT_EQ(t.resolve_contract_provider("NL*XYZ*C12345678*1")->id, "p2");
+  EXPECT_EQ(t.resolve_contract_provider("FR*8AA*C12345678*1"), nullptr);
+}
+
+TEST(RoutingTable, FindsByIdCredentialsAndTokens) {
+  auto t = table();
+  EXPECT_EQ(t.find("p2")->name, "p2");
+  EXPECT_EQ(t.find("nope"), nullptr);
+  EXPECT_EQ(t.find_ochp_user("emp-user")->id, "p3");
+  EXPECT_EQ(t.find_ochp_user("EMP-USER"), nullptr);
+  EXPECT_EQ(t.find_ocpi_token("token-c-of-p1")->id, "p1");
+  EXPECT_EQ(t.find_ocpi_token("token-a-of-p2")->id, "p2");
+  EXPECT_EQ(t.find_ocpi_token(""), nullptr);
+}
+
+TEST(RoutingTable, EmptyTableResolvesNothing) {
+  RoutingTable t;
+  EXPECT_EQ(t.resolve(Role::cpo, {"DE", "ABC"}), nullptr);
+  EXPECT_TRUE(t.parties().empty());
+}
+
+}  // namespace
