@@ -540,8 +540,14 @@ struct HttpClient::Impl {
         co_return ex;
       }
     }
-    Exchange ex = c.tls ? co_await transfer(*c.tls, c, req, reused, deadline)
-                        : co_await transfer(*c.tcp, c, req, reused, deadline);
+    // Not a conditional expression: g++ 12 miscompiles co_await inside ?: (the result's
+    // strings end up pointing into the finished coroutine frame).
+    Exchange ex;
+    if (c.tls) {
+      ex = co_await transfer(*c.tls, c, req, reused, deadline);
+    } else {
+      ex = co_await transfer(*c.tcp, c, req, reused, deadline);
+    }
     if (!ex.keep_alive) {
       ErrorCode ignored;
       c.lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);

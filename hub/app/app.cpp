@@ -193,8 +193,11 @@ struct App::Impl {
         [this](const std::string&, const std::string& payload) { registry->on_announcement(payload); },
         [this] { registry->on_subscriber_connected(); });
 
-    admin = std::make_unique<admin::AdminApi>(admin::AdminOptions{config.admin_token, config.public_url},
-                                              *registry, metrics, [this] { return ready(); });
+    admin::AdminOptions admin_options{config.admin_token, config.public_url, [this] {
+                                        metrics.set_active_connections("admin", static_cast<double>(admin_server->active_connections()));
+                                        metrics.set_active_connections("api", static_cast<double>(api_server->active_connections()));
+                                      }};
+    admin = std::make_unique<admin::AdminApi>(admin_options, *registry, metrics, [this] { return ready(); });
     admin_server = std::make_unique<http::HttpServer>(
         ioc, server_options("admin", config.admin),
         [this](http::Request& req) { return admin->handle(req); },

@@ -64,6 +64,15 @@ redis.call('PUBLISH', 'hub:registry', ARGV[1])
 return v
 )lua";
 
+/// Upper-cases role references so that index keys and lookups agree ("de"/"abc" is DE*ABC).
+void normalize_roles(model::Party& p) {
+  for (auto& r : p.roles) {
+    if (auto ref = model::make_party_ref(r.ref.country_code, r.ref.party_id)) {
+      r.ref = *ref;
+    }
+  }
+}
+
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -243,6 +252,7 @@ struct Registry::Impl : std::enable_shared_from_this<Registry::Impl> {
     for (int attempt = 0; attempt < 3; ++attempt) {
       party.id = "p" + crypto::random_hex(8);
       party.created_at = party.updated_at = unix_now();
+      normalize_roles(party);
       auto reason = model::validate(party);
       if (!reason.empty()) {
         co_return make_error_code(Errc::invalid_request);
@@ -272,6 +282,7 @@ struct Registry::Impl : std::enable_shared_from_this<Registry::Impl> {
     next.id = id;
     next.created_at = current->created_at;
     next.updated_at = unix_now();
+    normalize_roles(next);
     if (!model::validate(next).empty()) {
       co_return make_error_code(Errc::invalid_request);
     }

@@ -45,7 +45,10 @@ class Instance {
     });
     work_.emplace(ioc_.get_executor());
     thread_ = std::thread([this] { ioc_.run(); });
-    EXPECT_TRUE(run([this]() -> asio::awaitable<bool> { co_return co_await redis_.wait_connected(10s); }));
+    EXPECT_TRUE(asio::co_spawn(
+                    strand_, [this]() -> asio::awaitable<bool> { co_return co_await redis_.wait_connected(10s); },
+                    asio::use_future)
+                    .get());
   }
 
   ~Instance() {

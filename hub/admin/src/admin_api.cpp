@@ -402,6 +402,10 @@ struct AdminApi::Impl {
       if (method != "GET") {
         co_return error(405, "method not allowed");
       }
+      if (options.before_scrape) {
+        options.before_scrape();
+      }
+      co_await ready();  // refreshes hub_redis_up
       http::Response r;
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       r.body = metrics.serialize();

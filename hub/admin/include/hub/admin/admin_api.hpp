@@ -27,6 +27,7 @@ namespace hub::admin {
 struct AdminOptions {
   std::string token;       ///< bearer token for /admin/*
   std::string public_url;  ///< base URL of the API listener, for versions_url and SOAP URLs
+  std::function<void()> before_scrape;  ///< refreshes sampled gauges right before /metrics is served
 };
 
 /// Readiness probe: true when every dependency (Redis) answers.
