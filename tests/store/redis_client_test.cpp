@@ -6,10 +6,12 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -169,7 +171,7 @@ TEST_F(RedisClientTest, DeadlineExceededKeepsConnectionUsable) {
     CO_ASSERT_TRUE(pong.has_value());
     EXPECT_EQ(pong->str, "after");
     auto slow_pipeline =
-        co_await client.pipeline(batch(cmd("DEBUG", "SLEEP", "0.3"), cmd("PING")), std::chrono::milliseconds(50));
+        co_await client.pipeline(batch(cmd("DEBUG", "SLEEP", "0.3"), cmd("PING")), 50ms);
     CO_ASSERT_TRUE(!slow_pipeline.has_value());
     EXPECT_EQ(slow_pipeline.error(), make_error_code(Errc::deadline_exceeded));
     auto echo = co_await client.command(cmd("ECHO", "again"), 5s);
@@ -337,9 +339,44 @@ TEST_F(RedisClientTest, SelectsDatabase) {
     auto in_db0 = co_await db0.command(cmd("GET", "where"));
     CO_ASSERT_TRUE(in_db0.has_value());
     EXPECT_TRUE(in_db0->is_nil());
-    auto in_db3 = co_await db0.pipeline(batch(cmd("SELECT", "3"), cmd("GET", "where"), cmd("SELECT", "0")));
+    auto in_db3 = co_await db0.pipeline(
+        batch(cmd("SELECT", "3"), cmd("GET", "where"), cmd("SELECT", "0")));
     CO_ASSERT_TRUE(in_db3.has_value());
     EXPECT_EQ((*in_db3)[1].str, "db3");
+  });
+}
+
+/// A listener that accepts TCP connections but never answers: the handshake can only time out.
+TEST(RedisClientTimeouts, HandshakeTimeoutThenReconnects) {
+  asio::io_context ioc;
+  asio::ip::tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+  std::vector<asio::ip::tcp::socket> silent;
+  std::function<void()> accept_next = [&] {
+    acceptor.async_accept([&](boost::system::error_code ec, asio::ip::tcp::socket socket) {
+      if (!ec) {
+        silent.push_back(std::move(socket));
+        accept_next();
+      }
+    });
+  };
+  accept_next();
+  hub::store::RedisOptions options;
+  options.port = acceptor.local_endpoint().port();
+  options.connect_timeout = 100ms;
+  options.backoff_initial = 10ms;
+  options.backoff_max = 40ms;
+  RedisClient client(ioc.get_executor(), options);
+  client.start();
+  run_co(ioc, [&]() -> asio::awaitable<void> {
+    EXPECT_FALSE(co_await client.wait_connected(150ms));
+    auto result = co_await client.command(cmd("PING"));
+    CO_ASSERT_TRUE(!result.has_value());
+    EXPECT_EQ(result.error(), make_error_code(Errc::unavailable));
+    // Each timed-out attempt is followed by a new connection after the backoff.
+    CO_ASSERT_TRUE(co_await wait_until([&] { return silent.size() >= 3; }, 5s));
+    EXPECT_FALSE(client.connected());
+    client.stop();
+    acceptor.close();
   });
 }
 

@@ -44,7 +44,9 @@ TEST(RedisSubscriber, ReceivesPublishedMessages) {
     CO_ASSERT_TRUE(co_await client.wait_connected(5s));
     CO_ASSERT_TRUE(co_await wait_until([&] { return got.connected == 1; }, 5s));
     EXPECT_TRUE(subscriber.connected());
-    auto published = co_await client.pipeline(batch(cmd("PUBLISH", "alpha", "one"), cmd("PUBLISH", "gamma", "ignored"), cmd("PUBLISH", "beta", binary), cmd("PUBLISH", "alpha", "two")));
+    auto published = co_await client.pipeline(
+        batch(cmd("PUBLISH", "alpha", "one"), cmd("PUBLISH", "gamma", "ignored"),
+              cmd("PUBLISH", "beta", binary), cmd("PUBLISH", "alpha", "two")));
     CO_ASSERT_TRUE(published.has_value());
     EXPECT_EQ((*published)[0].integer, 1);  // one subscriber received it
     EXPECT_EQ((*published)[1].integer, 0);

@@ -41,8 +41,8 @@ TEST(ParseRedisUrl, TrailingSlashMeansDbZero) {
 }
 
 TEST(ParseRedisUrl, RejectsMalformed) {
-  for (const char* bad : {"", "redis://", "http://localhost", "rediss://localhost", "localhost:6379",
-                          "redis://host:", "redis://host:0", "redis://host:65536",
+  for (const char* bad : {"", "redis://", "http://localhost", "rediss://localhost",
+                          "localhost:6379", "redis://host:", "redis://host:0", "redis://host:65536",
                           "redis://host:12a", "redis://host:-1", "redis://host/x",
                           "redis://host/-1", "redis://host/1/2", "redis://host/1?x=1",
                           "redis://:pw@", "redis://user@host", "redis://alice:pw@host",

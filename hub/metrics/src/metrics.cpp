@@ -64,6 +64,46 @@ struct Metrics::Impl {
   prometheus::Family<prometheus::Gauge>& build_info =
       prometheus::BuildGauge().Name("hub_build_info").Help("Build information").Register(*registry);
 
+  prometheus::Family<prometheus::Counter>& published =
+      prometheus::BuildCounter()
+          .Name("hub_bus_published_total")
+          .Help("Events offered to the bus, by result (queued, duplicate, failed)")
+          .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& queue_depth =
+      prometheus::BuildGauge()
+          .Name("hub_bus_queue_depth")
+          .Help("Events queued for a destination and not yet delivered")
+          .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& oldest_pending =
+      prometheus::BuildGauge()
+          .Name("hub_bus_oldest_pending_age_seconds")
+          .Help("Age of the oldest undelivered event of a destination")
+          .Register(*registry);
+  prometheus::Family<prometheus::Histogram>& delivery_latency =
+      prometheus::BuildHistogram()
+          .Name("hub_bus_delivery_latency_seconds")
+          .Help("Time from acceptance of an event to its successful delivery")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& attempts =
+      prometheus::BuildCounter()
+          .Name("hub_bus_delivery_attempts_total")
+          .Help("Delivery attempts by outcome (ok, retryable, permanent)")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& retries =
+      prometheus::BuildCounter().Name("hub_bus_delivery_retries_total").Help("Delivery retries scheduled").Register(*registry);
+  prometheus::Family<prometheus::Counter>& dead =
+      prometheus::BuildCounter()
+          .Name("hub_bus_dead_letters_total")
+          .Help("Events moved to the dead-letter list, by reason")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& coalesced_family =
+      prometheus::BuildCounter()
+          .Name("hub_bus_coalesced_total")
+          .Help("Superseded states skipped while a destination was backlogged")
+          .Register(*registry);
+
+  prometheus::Counter& retry_count = retries.Add({});
+  prometheus::Counter& coalesced_count = coalesced_family.Add({});
   prometheus::Gauge& redis_up = redis_up_family.Add({});
   prometheus::Counter& reload_count = reloads.Add({});
 
@@ -128,6 +168,32 @@ void Metrics::set_parties(std::string_view protocol, std::string_view status, do
 }
 
 void Metrics::registry_reloaded() { impl_->reload_count.Increment(); }
+
+void Metrics::published(std::string_view result) {
+  impl_->published.Add({{"result", std::string(result)}}).Increment();
+}
+
+void Metrics::set_queue(std::string_view destination, double depth, double oldest_age_seconds) {
+  impl_->queue_depth.Add({{"destination", std::string(destination)}}).Set(depth);
+  impl_->oldest_pending.Add({{"destination", std::string(destination)}}).Set(oldest_age_seconds);
+}
+
+void Metrics::delivered(std::string_view kind, std::chrono::milliseconds accept_to_delivered) {
+  impl_->delivery_latency.Add({{"kind", std::string(kind)}}, Impl::buckets())
+      .Observe(std::chrono::duration<double>(accept_to_delivered).count());
+}
+
+void Metrics::delivery_attempt(std::string_view outcome) {
+  impl_->attempts.Add({{"outcome", std::string(outcome)}}).Increment();
+}
+
+void Metrics::delivery_retry() { impl_->retry_count.Increment(); }
+
+void Metrics::dead_letter(std::string_view reason) {
+  impl_->dead.Add({{"reason", std::string(reason)}}).Increment();
+}
+
+void Metrics::coalesced() { impl_->coalesced_count.Increment(); }
 
 std::string Metrics::serialize() const {
   prometheus::TextSerializer serializer;

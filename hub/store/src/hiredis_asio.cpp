@@ -114,7 +114,8 @@ void AsioLink::cleanup(void* data) {
     static_cast<void>(link->descriptor_.release());
   }
   if (auto self = link->weak_from_this().lock(); self && link->on_closed_) {
-    asio::post(link->executor_, [self, on_closed = std::move(link->on_closed_)] { on_closed(self); });
+    asio::post(link->executor_,
+               [self, on_closed = std::move(link->on_closed_)] { on_closed(self); });
   }
   link->on_closed_ = nullptr;
 }

@@ -20,9 +20,9 @@ using RedisCallbackFn = void(struct redisAsyncContext*, void*, void*);
 /// interest through the ev hooks; the link maps them onto async_wait() of a NON-OWNING
 /// stream_descriptor on the context's socket and calls redisAsyncHandleRead/Write when ready.
 /// hiredis owns and closes the socket: the cleanup hook (called while hiredis frees the context,
-/// for an error, an EOF, a failed connect or close()) releases the descriptor, forgets the context
-/// and posts on_closed to the executor. Every Asio handler holds a shared_ptr to the link and checks
-/// that the context is still alive before touching it, so nothing runs on freed memory.
+/// for an error, an EOF, a failed connect or close()) releases the descriptor, forgets the
+/// context and posts on_closed to the executor. Every Asio handler holds a shared_ptr to the link
+/// and checks that the context is still alive before touching it, so nothing runs on freed memory.
 ///
 /// Thread safety: everything runs on the executor given to connect() (a strand or a single-threaded
 /// io_context). Never call close() or send() from inside a hiredis callback; the owners post all

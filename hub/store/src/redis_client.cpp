@@ -371,7 +371,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 
 template <class Token>
-auto async_pipeline(std::shared_ptr<Connection> conn, std::vector<std::vector<std::string>> commands,
+auto async_pipeline(std::shared_ptr<Connection> conn,
+                    std::vector<std::vector<std::string>> commands,
                     std::chrono::milliseconds timeout, Token&& token) {
   return asio::async_initiate<Token, void(Result<Replies>)>(
       [conn, commands = std::move(commands), timeout](auto handler) mutable {
@@ -410,8 +411,8 @@ asio::awaitable<bool> RedisClient::wait_connected(std::chrono::milliseconds time
   co_return co_await impl->wait_ready(timeout);
 }
 
-asio::awaitable<Result<Reply>> RedisClient::command(std::vector<std::string> args,
-                                                    std::optional<std::chrono::milliseconds> timeout) {
+asio::awaitable<Result<Reply>> RedisClient::command(
+    std::vector<std::string> args, std::optional<std::chrono::milliseconds> timeout) {
   auto impl = impl_;
   std::vector<std::vector<std::string>> commands;
   commands.push_back(std::move(args));
@@ -425,7 +426,8 @@ asio::awaitable<Result<Reply>> RedisClient::command(std::vector<std::string> arg
 }
 
 asio::awaitable<Result<std::vector<Reply>>> RedisClient::pipeline(
-    std::vector<std::vector<std::string>> commands, std::optional<std::chrono::milliseconds> timeout) {
+    std::vector<std::vector<std::string>> commands,
+    std::optional<std::chrono::milliseconds> timeout) {
   auto impl = impl_;
   co_return co_await async_pipeline(impl, std::move(commands),
                                     timeout.value_or(impl->options().command_timeout),

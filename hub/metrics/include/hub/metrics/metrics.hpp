@@ -35,6 +35,15 @@ class Metrics {
   void set_parties(std::string_view protocol, std::string_view status, double count);
   void registry_reloaded();
 
+  // Bus and delivery (label values: destination party ids, fixed kinds, reasons and outcomes).
+  void published(std::string_view result);  ///< queued | duplicate | failed
+  void set_queue(std::string_view destination, double depth, double oldest_age_seconds);
+  void delivered(std::string_view kind, std::chrono::milliseconds accept_to_delivered);
+  void delivery_attempt(std::string_view outcome);  ///< ok | retryable | permanent
+  void delivery_retry();
+  void dead_letter(std::string_view reason);
+  void coalesced();
+
   /// The Prometheus text exposition (format 0.0.4) of every metric.
   std::string serialize() const;
 

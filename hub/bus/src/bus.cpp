@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <hub/bus/bus.hpp>
+
+#include "scripts.hpp"
+
+#include <hub/store/redis.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <array>
+#include <chrono>
+
+namespace hub::bus {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr std::array<std::pair<Kind, std::string_view>, 12> kKinds{{
+    {Kind::location, "location"},
+    {Kind::evse, "evse"},
+    {Kind::connector, "connector"},
+    {Kind::evse_status, "evse_status"},
+    {Kind::tariff, "tariff"},
+    {Kind::token, "token"},
+    {Kind::session, "session"},
+    {Kind::cdr, "cdr"},
+    {Kind::command, "command"},
+    {Kind::command_result, "command_result"},
+    {Kind::charging_profile, "charging_profile"},
+    {Kind::client_info, "client_info"},
+}};
+
+std::uint64_t fnv1a(std::string_view data, std::uint64_t seed = 14695981039346656037ull) noexcept {
+  std::uint64_t h = seed;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string hex(std::uint64_t v) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i) {
+    out[static_cast<std::size_t>(i)] = kHex[v & 0xf];
+    v >>= 4;
+  }
+  return out;
+}
+
+/// Content digest of a state: two independent 64-bit hashes plus the length.
+std::string digest(std::string_view payload) {
+  return hex(fnv1a(payload)) + hex(fnv1a(payload, 0x9e3779b97f4a7c15ull)) + std::to_string(payload.size());
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::string_view to_string(Kind k) noexcept {
+  for (const auto& [kind, name] : kKinds) {
+    if (kind == k) {
+      return name;
+    }
+  }
+  return "cdr";
+}
+
+std::optional<Kind> kind_from_string(std::string_view s) noexcept {
+  for (const auto& [kind, name] : kKinds) {
+    if (name == s) {
+      return kind;
+    }
+  }
+  return std::nullopt;
+}
+
+bool coalescible(Kind k) noexcept {
+  return k != Kind::cdr && k != Kind::command && k != Kind::command_result && k != Kind::charging_profile;
+}
+
+namespace keys {
+std::string lane_stream(std::string_view destination, unsigned lane) {
+  return "hub:q:" + std::string(destination) + ":" + std::to_string(lane);
+}
+std::string object_state(std::string_view destination, Kind kind, std::string_view key) {
+  return "hub:obj:" + std::string(destination) + ":" + std::string(to_string(kind)) + ":" + std::string(key);
+}
+unsigned lane_of(Kind kind, std::string_view key, unsigned lanes) noexcept {
+  auto h = fnv1a(key, fnv1a(to_string(kind)));
+  return lanes == 0 ? 0 : static_cast<unsigned>(h % lanes);
+}
+}  // namespace keys
+
+struct Bus::Impl {
+  asio::any_io_executor executor;
+  store::RedisClient& redis;
+  BusOptions options;
+
+  std::vector<std::string> command_for(const Event& e, unsigned& lane) const {
+    lane = keys::lane_of(e.kind, e.key, options.lanes);
+    auto stream = keys::lane_stream(e.destination, lane);
+    auto ttl = coalescible(e.kind) ? std::string("0")
+                                   : std::to_string(std::chrono::duration_cast<std::chrono::seconds>(options.dedupe_ttl).count());
+    return {"EVAL",
+            scripts::kPublish,
+            "3",
+            stream,
+            keys::object_state(e.destination, e.kind, e.key),
+            keys::kActive,
+            e.source,
+            std::string(to_string(e.kind)),
+            e.key,
+            e.payload,
+            std::to_string(now_ms()),
+            digest(e.payload),
+            ttl,
+            keys::kNotify,
+            stream};
+  }
+
+  static Result<Published> decode(const Event& e, unsigned lane, const store::Reply& r) {
+    if (r.is_error() || r.elements.size() != 2) {
+      return make_error_code(Errc::internal);
+    }
+    Published p;
+    p.duplicate = r.elements[0].integer == 0;
+    p.id = e.destination + "/" + std::to_string(lane) + "/" + r.elements[1].str;
+    return p;
+  }
+
+  asio::awaitable<std::vector<Result<Published>>> run(std::vector<Event> events) {
+    std::vector<Result<Published>> out;
+    std::vector<std::vector<std::string>> cmds;
+    std::vector<unsigned> lanes(events.size());
+    std::vector<std::size_t> sent;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (events[i].destination.empty() || events[i].key.empty()) {
+        continue;
+      }
+      cmds.push_back(command_for(events[i], lanes[i]));
+      sent.push_back(i);
+    }
+    out.assign(events.size(), Result<Published>(make_error_code(Errc::invalid_request)));
+    if (cmds.empty()) {
+      co_return out;
+    }
+    auto replies = co_await redis.pipeline(std::move(cmds));
+    for (std::size_t j = 0; j < sent.size(); ++j) {
+      auto i = sent[j];
+      if (!replies) {
+        out[i] = replies.error();
+      } else {
+        out[i] = decode(events[i], lanes[i], replies.value()[j]);
+      }
+    }
+    co_return out;
+  }
+};
+
+Bus::Bus(asio::any_io_executor redis_executor, store::RedisClient& redis, BusOptions options)
+    : impl_(std::make_shared<Impl>(Impl{std::move(redis_executor), redis, options})) {}
+
+Bus::~Bus() = default;
+
+const BusOptions& Bus::options() const noexcept { return impl_->options; }
+
+asio::awaitable<Result<Published>> Bus::publish(Event event) {
+  std::vector<Event> one;
+  one.push_back(std::move(event));
+  auto impl = impl_;
+  auto results = co_await asio::co_spawn(impl->executor, impl->run(std::move(one)), asio::use_awaitable);
+  co_return std::move(results.front());
+}
+
+asio::awaitable<std::vector<Result<Published>>> Bus::publish_many(std::vector<Event> events) {
+  auto impl = impl_;
+  co_return co_await asio::co_spawn(impl->executor, impl->run(std::move(events)), asio::use_awaitable);
+}
+
+}  // namespace hub::bus
