@@ -4,6 +4,8 @@
 #include <adapters/crypto.hpp>
 #include <adapters/http_server.hpp>
 #include <hub/admin/admin_api.hpp>
+#include <hub/bus/bus.hpp>
+#include <hub/bus/delivery.hpp>
 #include <hub/core/log.hpp>
 #include <hub/metrics/metrics.hpp>
 #include <hub/store/redis.hpp>
@@ -22,6 +24,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -59,6 +62,22 @@ std::string_view api_protocol(std::string_view path) {
   }
   return "none";
 }
+
+/// Holds a destination's deliveries (retryable) while it cannot take them: suspended, or no
+/// adapter of its protocol is wired into this hub yet.
+class HoldOutbound final : public bus::Outbound {
+ public:
+  explicit HoldOutbound(std::string reason) : reason_(std::move(reason)) {}
+  asio::awaitable<bus::DeliveryResult> deliver(const bus::Delivery&) override {
+    bus::DeliveryResult r;
+    r.outcome = bus::DeliveryClass::retryable;
+    r.reason = reason_;
+    co_return r;
+  }
+
+ private:
+  std::string reason_;
+};
 
 }  // namespace
 
@@ -102,6 +121,12 @@ struct App::Impl {
   std::unique_ptr<store::RedisSubscriber> subscriber;
   metrics::Metrics metrics;
   std::unique_ptr<routing::Registry> registry;
+  std::unique_ptr<bus::Bus> bus;
+  std::unique_ptr<bus::DeliveryEngine> engine;
+  /// Outbound adapter per protocol, registered by the protocol adapters.
+  std::map<model::Protocol, bus::Outbound*> outbounds;
+  HoldOutbound suspended_hold{"suspended"};
+  HoldOutbound unsupported_hold{"no_outbound"};
   std::unique_ptr<admin::AdminApi> admin;
   std::unique_ptr<http::HttpServer> admin_server;
   std::unique_ptr<http::HttpServer> api_server;
@@ -193,11 +218,38 @@ struct App::Impl {
         [this](const std::string&, const std::string& payload) { registry->on_announcement(payload); },
         [this] { registry->on_subscriber_connected(); });
 
+    bus::BusOptions bus_options;
+    bus_options.lanes = config.bus.lanes;
+    bus = std::make_unique<bus::Bus>(redis_strand, *redis, bus_options);
+    bus::EngineOptions eo;
+    eo.instance_id = crypto::random_hex(8);
+    eo.lease_ttl = config.bus.lease_ttl;
+    eo.sweep_interval = config.bus.sweep_interval;
+    eo.backoff_initial = config.bus.backoff_initial;
+    eo.backoff_max = config.bus.backoff_max;
+    eo.batch = config.bus.batch;
+    eo.max_lanes = config.bus.max_lanes;
+    engine = std::make_unique<bus::DeliveryEngine>(
+        ioc, *ro, bus_options, eo,
+        [this](const std::string& destination) -> bus::Outbound* {
+          auto table = registry->snapshot();
+          const auto* party = table->find(destination);
+          if (party == nullptr) {
+            return nullptr;
+          }
+          if (party->status == model::PartyStatus::suspended) {
+            return &suspended_hold;
+          }
+          auto it = outbounds.find(party->protocol);
+          return it == outbounds.end() ? &unsupported_hold : it->second;
+        },
+        &metrics);
     admin::AdminOptions admin_options{config.admin_token, config.public_url, [this] {
                                         metrics.set_active_connections("admin", static_cast<double>(admin_server->active_connections()));
                                         metrics.set_active_connections("api", static_cast<double>(api_server->active_connections()));
                                       }};
-    admin = std::make_unique<admin::AdminApi>(admin_options, *registry, metrics, [this] { return ready(); });
+    admin = std::make_unique<admin::AdminApi>(admin_options, *registry, metrics, [this] { return ready(); },
+                                              engine.get());
     admin_server = std::make_unique<http::HttpServer>(
         ioc, server_options("admin", config.admin),
         [this](http::Request& req) { return admin->handle(req); },
@@ -232,6 +284,7 @@ struct App::Impl {
     } else {
       log->warn("redis not reachable at {}; the hub is not ready until it is", redis_url);
     }
+    engine->start();
     admin_server->start();
     api_server->start();
     log->info("listening: api {}:{} admin {}:{}", config.api.listen.host, api_server->port(),
@@ -245,6 +298,7 @@ struct App::Impl {
     auto b = api_server.get();
     co_await a->drain(config.drain_timeout);
     co_await b->drain(config.drain_timeout);
+    co_await engine->stop();
     co_await asio::co_spawn(
         redis_strand,
         [this]() -> asio::awaitable<void> {

@@ -37,6 +37,9 @@ commands:
   party suspend ID
   party resume ID
   party remove ID
+  deliveries list --party ID [--state pending|dead] [--limit N] [--json]
+  deliveries retry DELIVERY_ID
+  deliveries retry-dead --party ID
 
 The admin URL defaults to http://<admin.listen> of --config, else http://127.0.0.1:9090 (env HUB_ADMIN_URL).
 The token comes from --token, HUB_ADMIN_TOKEN, --token-file, the config, or <data_dir>/admin-token.
@@ -252,6 +255,53 @@ int party_list(const Options& o, std::vector<std::string> args) {
   return 0;
 }
 
+int deliveries(const Options& o, const std::string& command, std::vector<std::string> args) {
+  if (command == "list") {
+    auto party = flag(args, "--party");
+    auto state = flag(args, "--state").value_or("pending");
+    auto limit = flag(args, "--limit").value_or("100");
+    bool as_json = bool_flag(args, "--json");
+    if (!party || !args.empty()) {
+      std::cerr << "hubctl: deliveries list needs --party ID\n";
+      return 2;
+    }
+    auto r = call(o, "GET", "/admin/deliveries?party=" + *party + "&state=" + state + "&limit=" + limit);
+    if (as_json || r.status != 200) {
+      return report(r);
+    }
+    rapidjson::Document doc;
+    doc.Parse(r.response.body.c_str());
+    if (doc.HasParseError() || !doc.IsArray()) {
+      std::cerr << "hubctl: unexpected answer from the admin API\n";
+      return 1;
+    }
+    std::cout << std::left << std::setw(44) << "ID" << std::setw(16) << "KIND" << std::setw(30) << "KEY"
+              << (state == "dead" ? "REASON" : "") << "\n";
+    for (const auto& d : doc.GetArray()) {
+      std::cout << std::left << std::setw(44) << d["id"].GetString() << std::setw(16) << d["kind"].GetString()
+                << std::setw(30) << d["key"].GetString();
+      if (d.HasMember("reason") && d["reason"].IsString()) {
+        std::cout << d["reason"].GetString();
+      }
+      std::cout << "\n";
+    }
+    return 0;
+  }
+  if (command == "retry" && args.size() == 1) {
+    return report(call(o, "POST", "/admin/deliveries/" + args[0] + "/retry"));
+  }
+  if (command == "retry-dead") {
+    auto party = flag(args, "--party");
+    if (!party || !args.empty()) {
+      std::cerr << "hubctl: deliveries retry-dead needs --party ID\n";
+      return 2;
+    }
+    return report(call(o, "POST", "/admin/parties/" + *party + "/deliveries/retry-dead"));
+  }
+  std::cerr << kUsage;
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -301,6 +351,9 @@ int main(int argc, char** argv) {
     o.token = read_first_line(dir + "/admin-token");
   }
 
+  if (args.size() >= 2 && args[0] == "deliveries") {
+    return deliveries(o, args[1], std::vector<std::string>(args.begin() + 2, args.end()));
+  }
   if (args.size() < 2 || args[0] != "party") {
     std::cerr << kUsage;
     return 2;

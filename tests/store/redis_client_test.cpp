@@ -164,7 +164,7 @@ TEST_F(RedisClientTest, DeadlineExceededKeepsConnectionUsable) {
     CO_ASSERT_TRUE(!slow.has_value());
     EXPECT_EQ(slow.error(), make_error_code(Errc::deadline_exceeded));
     EXPECT_GE(elapsed, 100ms);
-    EXPECT_LT(elapsed, 450ms);
+    EXPECT_LT(elapsed, 1s);  // well before the 5 s default; the code proves it beat the reply
     EXPECT_TRUE(client.connected());
     // The late DEBUG reply is discarded; the next reply goes to the next command.
     auto pong = co_await client.command(cmd("ECHO", "after"), 5s);

@@ -2,6 +2,7 @@
 #include <hub/admin/admin_api.hpp>
 
 #include <adapters/crypto.hpp>
+#include <hub/bus/delivery.hpp>
 #include <hub/core/error.hpp>
 #include <hub/core/log.hpp>
 #include <hub/metrics/metrics.hpp>
@@ -268,6 +269,7 @@ struct AdminApi::Impl {
   metrics::Metrics& metrics;
   ReadyProbe ready;
   Urls urls;
+  bus::DeliveryEngine* deliveries = nullptr;
   std::shared_ptr<spdlog::logger> log = hub::log::get("admin");
 
   bool authorized(const http::Request& req) const {
@@ -387,6 +389,85 @@ struct AdminApi::Impl {
     co_return r;
   }
 
+  asio::awaitable<http::Response> list_deliveries(const http::Request& req) {
+    auto party = req.query("party");
+    auto state = req.query("state");
+    if (party.empty()) {
+      co_return error(400, "the party query parameter is required", "party");
+    }
+    if (state.empty()) {
+      state = "pending";
+    }
+    if (state != "pending" && state != "dead") {
+      co_return error(400, "state must be pending or dead", "state");
+    }
+    std::size_t limit = 100;
+    if (auto l = req.query("limit"); !l.empty()) {
+      try {
+        limit = std::stoul(l);
+      } catch (...) {
+        limit = 0;
+      }
+      if (limit == 0 || limit > 10000) {
+        co_return error(400, "limit must be 1..10000", "limit");
+      }
+    }
+    if (registry.snapshot()->find(party) == nullptr) {
+      co_return error(404, "unknown party");
+    }
+    auto items = co_await deliveries->list(party, state, limit);
+    if (!items) {
+      co_return error_for(items.error());
+    }
+    rapidjson::StringBuffer sb;
+    Writer w(sb);
+    w.StartArray();
+    for (const auto& d : *items) {
+      w.StartObject();
+      put(w, "id", d.id);
+      put(w, "state", d.state);
+      put(w, "source", d.source);
+      put(w, "destination", d.destination);
+      put(w, "kind", d.kind);
+      put(w, "key", d.key);
+      w.Key("accepted_at_ms");
+      w.Int64(d.accepted_at_ms);
+      if (d.state == "dead") {
+        put(w, "reason", d.reason);
+        put(w, "answer", d.answer);
+        w.Key("attempts");
+        w.Int(d.attempts);
+        w.Key("failed_at_ms");
+        w.Int64(d.failed_at_ms);
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    co_return json_response(200, sb.GetString());
+  }
+
+  asio::awaitable<http::Response> retry_delivery(const std::string& id) {
+    auto r = co_await deliveries->retry(id);
+    if (!r) {
+      if (r.error() == make_error_code(Errc::not_found)) {
+        co_return error(404, "no dead letter with that id");
+      }
+      co_return error_for(r.error());
+    }
+    co_return json_response(200, R"({"requeued":true})");
+  }
+
+  asio::awaitable<http::Response> retry_dead(const std::string& party) {
+    if (registry.snapshot()->find(party) == nullptr) {
+      co_return error(404, "unknown party");
+    }
+    auto r = co_await deliveries->retry_dead(party);
+    if (!r) {
+      co_return error_for(r.error());
+    }
+    co_return json_response(200, "{\"requeued\":" + std::to_string(*r) + "}");
+  }
+
   asio::awaitable<http::Response> route(http::Request& req) {
     auto path = req.path();
     const auto& method = req.method;
@@ -412,7 +493,10 @@ struct AdminApi::Impl {
       co_return r;
     }
     constexpr std::string_view kParties = "/admin/parties";
-    if (path.substr(0, kParties.size()) != kParties) {
+    constexpr std::string_view kDeliveries = "/admin/deliveries";
+    bool parties_path = path.substr(0, kParties.size()) == kParties;
+    bool deliveries_path = path.substr(0, kDeliveries.size()) == kDeliveries;
+    if (!parties_path && !deliveries_path) {
       co_return error(404, "no such endpoint");
     }
     if (!authorized(req)) {
@@ -420,7 +504,35 @@ struct AdminApi::Impl {
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
       co_return r;
     }
+    if (deliveries_path) {
+      if (deliveries == nullptr) {
+        co_return error(404, "no delivery engine in this hub");
+      }
+      auto rest = path.substr(kDeliveries.size());
+      if (rest.empty() || rest == "/") {
+        if (method != "GET") {
+          co_return error(405, "method not allowed");
+        }
+        co_return co_await list_deliveries(req);
+      }
+      constexpr std::string_view kRetry = "/retry";
+      if (rest.size() > kRetry.size() + 1 && rest.substr(rest.size() - kRetry.size()) == kRetry) {
+        if (method != "POST") {
+          co_return error(405, "method not allowed");
+        }
+        co_return co_await retry_delivery(http::url_decode(rest.substr(1, rest.size() - 1 - kRetry.size())));
+      }
+      co_return error(404, "no such endpoint");
+    }
     auto rest = path.substr(kParties.size());
+    constexpr std::string_view kRetryDead = "/deliveries/retry-dead";
+    if (deliveries != nullptr && rest.size() > kRetryDead.size() + 1 &&
+        rest.substr(rest.size() - kRetryDead.size()) == kRetryDead) {
+      if (method != "POST") {
+        co_return error(405, "method not allowed");
+      }
+      co_return co_await retry_dead(http::url_decode(rest.substr(1, rest.size() - 1 - kRetryDead.size())));
+    }
     if (rest.empty() || rest == "/") {
       if (method == "GET") {
         co_return co_await list(req);
@@ -451,14 +563,19 @@ struct AdminApi::Impl {
   }
 };
 
-AdminApi::AdminApi(AdminOptions options, routing::Registry& registry, metrics::Metrics& metrics, ReadyProbe ready)
-    : impl_(std::make_unique<Impl>(Impl{options, registry, metrics, std::move(ready), hub_urls(options.public_url)})) {}
+AdminApi::AdminApi(AdminOptions options, routing::Registry& registry, metrics::Metrics& metrics, ReadyProbe ready,
+                   bus::DeliveryEngine* deliveries)
+    : impl_(std::make_unique<Impl>(
+          Impl{options, registry, metrics, std::move(ready), hub_urls(options.public_url), deliveries})) {}
 
 AdminApi::~AdminApi() = default;
 
 asio::awaitable<http::Response> AdminApi::handle(http::Request& req) { co_return co_await impl_->route(req); }
 
 std::string_view AdminApi::module_of(std::string_view path) noexcept {
+  if (path.rfind("/admin/deliveries", 0) == 0 || path.find("/deliveries/") != std::string_view::npos) {
+    return "deliveries";
+  }
   if (path.rfind("/admin/parties", 0) == 0) {
     return "parties";
   }

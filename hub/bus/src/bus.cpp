@@ -130,7 +130,7 @@ struct Bus::Impl {
     }
     Published p;
     p.duplicate = r.elements[0].integer == 0;
-    p.id = e.destination + "/" + std::to_string(lane) + "/" + r.elements[1].str;
+    p.id = e.destination + ":" + std::to_string(lane) + ":" + r.elements[1].str;
     return p;
   }
 

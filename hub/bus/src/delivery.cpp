@@ -298,7 +298,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
   bool stopping_hard = false;
 
   asio::awaitable<bool> dead_letter(const Lane& lane, const Entry& e, const DeliveryResult& res, int attempts) {
-    auto id = lane.destination + "/" + std::to_string(lane.index) + "/" + e.id;
+    auto id = lane.destination + ":" + std::to_string(lane.index) + ":" + e.id;
     auto answer = res.answer.substr(0, options.max_answer_bytes);
     std::vector<std::vector<std::string>> cmds{
         {"HSET", dead_key(id), "s", e.source, "d", lane.destination, "k", std::string(to_string(e.kind)), "o", e.key,
@@ -325,7 +325,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
   /// Returns false when the entry was not finished (stop or lease loss).
   asio::awaitable<bool> deliver_one(Lane& lane, const Entry& e, Clock::time_point& last_renew) {
     Delivery d;
-    d.id = lane.destination + "/" + std::to_string(lane.index) + "/" + e.id;
+    d.id = lane.destination + ":" + std::to_string(lane.index) + ":" + e.id;
     d.source = e.source;
     d.destination = lane.destination;
     d.kind = e.kind;
@@ -569,7 +569,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
       for (const auto& el : rs.value()[l].elements) {
         auto e = decode_entry(el);
         DeliveryInfo d;
-        d.id = destination + "/" + std::to_string(l) + "/" + e.id;
+        d.id = destination + ":" + std::to_string(l) + ":" + e.id;
         d.state = "pending";
         d.source = e.source;
         d.destination = destination;
@@ -588,9 +588,9 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
 
   /// 1: requeued, 0: dropped as superseded by a newer state.
   asio::awaitable<Result<int>> requeue(const std::string& id) {
-    // id: <destination>/<lane>/<entry>
-    auto first = id.find('/');
-    auto second = id.find('/', first == std::string::npos ? 0 : first + 1);
+    // id: <destination>:<lane>:<entry>
+    auto first = id.find(':');
+    auto second = id.find(':', first == std::string::npos ? 0 : first + 1);
     if (first == std::string::npos || second == std::string::npos) {
       co_return make_error_code(Errc::not_found);
     }

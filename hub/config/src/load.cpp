@@ -237,6 +237,20 @@ Config load_string(const std::string& toml_text, const EnvLookup& env, const std
       throw ConfigError("redis.embedded_appendfsync", "must be always, everysec or no");
     }
   }
+  {
+    auto s = root.sub("bus");
+    s.read("lanes", c.bus.lanes, 1, 1024);
+    s.read_ms("lease_ttl_ms", c.bus.lease_ttl);
+    s.read_ms("sweep_interval_ms", c.bus.sweep_interval);
+    s.read_ms("backoff_initial_ms", c.bus.backoff_initial);
+    s.read_ms("backoff_max_ms", c.bus.backoff_max);
+    s.read("batch", c.bus.batch, 1, 10000);
+    s.read("max_lanes", c.bus.max_lanes, 1, 100000);
+    s.finish();
+    if (c.bus.backoff_max < c.bus.backoff_initial) {
+      throw ConfigError("bus.backoff_max_ms", "must not be below bus.backoff_initial_ms");
+    }
+  }
   root.finish();
 
   if (!c.secrets_file.empty()) {

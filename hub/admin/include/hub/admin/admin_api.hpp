@@ -16,10 +16,15 @@ class Registry;
 namespace hub::metrics {
 class Metrics;
 }
+namespace hub::bus {
+class DeliveryEngine;
+}
 
 /// The operator's admin API (JSON over HTTP, on its own listener): party registration and
 /// management, Prometheus metrics and health probes.
 ///   POST/GET /admin/parties, GET/PATCH/DELETE /admin/parties/{id}   (bearer token)
+///   GET /admin/deliveries?party=&state=pending|dead, POST /admin/deliveries/{id}/retry,
+///   POST /admin/parties/{id}/deliveries/retry-dead                    (bearer token)
 ///   GET /metrics, GET /health/live, GET /health/ready              (no token)
 /// Thread safety: handle() may run concurrently on any executor.
 namespace hub::admin {
@@ -35,7 +40,8 @@ using ReadyProbe = std::function<boost::asio::awaitable<bool>()>;
 
 class AdminApi {
  public:
-  AdminApi(AdminOptions options, routing::Registry& registry, metrics::Metrics& metrics, ReadyProbe ready);
+  AdminApi(AdminOptions options, routing::Registry& registry, metrics::Metrics& metrics, ReadyProbe ready,
+           bus::DeliveryEngine* deliveries = nullptr);
   ~AdminApi();
 
   boost::asio::awaitable<http::Response> handle(http::Request& req);

@@ -55,7 +55,7 @@ struct Event {
 
 struct Published {
   bool duplicate = false;  ///< the same state was already accepted: not queued again
-  std::string id;          ///< delivery id ("<destination>/<lane>/<stream entry id>")
+  std::string id;          ///< delivery id ("<destination>:<lane>:<stream entry id>")
 };
 
 /// Bus settings shared by publishers and the delivery engine (all instances must agree on lanes).

@@ -31,7 +31,7 @@ namespace hub::bus {
 
 /// One event as handed to an Outbound.
 struct Delivery {
-  std::string id;  ///< "<destination>/<lane>/<entry id>": stable across retries and instances
+  std::string id;  ///< "<destination>:<lane>:<entry id>": stable across retries and instances
   std::string source;
   std::string destination;
   Kind kind = Kind::cdr;

@@ -45,6 +45,17 @@ struct RedisConfig {
   std::string embedded_appendfsync = "everysec";
 };
 
+/// The durable bus and its delivery engine (docs/delivery.md).
+struct BusConfig {
+  unsigned lanes = 16;  ///< per-destination parallelism; every instance sharing a Redis must agree
+  std::chrono::milliseconds lease_ttl{10000};
+  std::chrono::milliseconds sweep_interval{2000};
+  std::chrono::milliseconds backoff_initial{250};
+  std::chrono::milliseconds backoff_max{60000};
+  std::size_t batch = 64;
+  unsigned max_lanes = 1024;
+};
+
 struct Config {
   // [hub]
   std::string public_url;  ///< base URL partners reach the API listener at; default from api.listen
@@ -60,6 +71,7 @@ struct Config {
   std::string admin_token;  ///< bearer token for /admin/*; empty: generated into data_dir/admin-token
 
   RedisConfig redis;
+  BusConfig bus;
 };
 
 /// A configuration error: `key` is the dotted path of the first bad key ("api.listen").
