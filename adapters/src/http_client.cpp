@@ -447,7 +447,8 @@ struct HttpClient::Impl {
       c.tcp = std::make_unique<beast::tcp_stream>(c.strand);
     }
 
-    if (auto failed = co_await connect(c, t, deadline)) {
+    auto failed = co_await connect(c, t, deadline);
+    if (failed) {
       co_return failed;
     }
     ErrorCode ignored;
@@ -534,7 +535,8 @@ struct HttpClient::Impl {
   asio::awaitable<Exchange> attempt(Connection& c, const Target& t, const BeastRequest& req, bool reused,
                                     Clock::time_point deadline) {
     if (!c.connected) {
-      if (auto failed = co_await open(c, t, deadline)) {
+      auto failed = co_await open(c, t, deadline);
+      if (failed) {
         Exchange ex;
         ex.result = std::move(*failed);
         co_return ex;

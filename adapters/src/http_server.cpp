@@ -234,7 +234,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
 
       Response resp = co_await call_handler(req);
       keep_alive = keep_alive && !server_->draining;
-      if (!co_await write(req, std::move(resp), keep_alive, started)) {
+      bool written = co_await write(req, std::move(resp), keep_alive, started);
+      if (!written) {
         co_return;
       }
       if (!keep_alive) {
@@ -294,7 +295,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   }
 
   asio::awaitable<void> send_and_close(const Request& req, Response resp, Clock::time_point started) {
-    if (co_await write(req, std::move(resp), false, started)) {
+    bool written = co_await write(req, std::move(resp), false, started);
+    if (written) {
       // Stop sending, then discard what the client may still be sending for a bounded time, so
       // it reads our answer instead of a reset.
       beast::error_code ignored;

@@ -371,11 +371,13 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
       auto until = Clock::now() + wait;
       while (Clock::now() < until) {
         auto slice = std::min<Clock::duration>(until - Clock::now(), options.lease_ttl / 3);
-        if (!co_await pause(lane, std::chrono::duration_cast<std::chrono::milliseconds>(slice))) {
+        bool go_on = co_await pause(lane, std::chrono::duration_cast<std::chrono::milliseconds>(slice));
+        if (!go_on) {
           co_return false;
         }
         if (Clock::now() - last_renew > options.lease_ttl / 3) {
-          if (!co_await renew(lane.stream)) {
+          bool renewed = co_await renew(lane.stream);
+          if (!renewed) {
             co_return false;
           }
           last_renew = Clock::now();
@@ -386,7 +388,8 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
 
   asio::awaitable<void> work(std::shared_ptr<Impl> self, std::shared_ptr<Lane> lane) {
     (void)self;
-    if (co_await renew(lane->stream)) {
+    bool leased = co_await renew(lane->stream);
+    if (leased) {
       co_await run_lane(*lane);
     }
     lanes.erase(lane->stream);
@@ -407,7 +410,8 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
                                      std::to_string(options.batch)};
       auto r = co_await redis.command(std::move(range));
       if (!r || r->is_error()) {
-        if (!co_await pause(lane, 500ms)) {
+        bool go_on = co_await pause(lane, 500ms);
+        if (!go_on) {
           break;
         }
         continue;
@@ -428,7 +432,11 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
         if (went_idle && !went_idle->is_error() && went_idle->integer == 1) {
           // The lease was released with the lane marked idle. A notification that raced with
           // it (new work published meanwhile) keeps this worker going.
-          if (lane.notified && co_await renew(lane.stream)) {
+          bool again = false;
+          if (lane.notified) {
+            again = co_await renew(lane.stream);
+          }
+          if (again) {
             lane.notified = false;
             last_renew = Clock::now();
             continue;
@@ -472,13 +480,17 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
           if (metrics) {
             metrics->coalesced();
           }
-        } else if (!co_await deliver_one(lane, e, last_renew)) {
-          finished_batch = false;
-          break;
+        } else {
+          bool done = co_await deliver_one(lane, e, last_renew);
+          if (!done) {
+            finished_batch = false;
+            break;
+          }
         }
         cursor = e.id;
       }
-      if (!co_await advance(lane.stream, cursor)) {
+      bool advanced = co_await advance(lane.stream, cursor);
+      if (!advanced) {
         log->warn("lost the lease of {}", lane.stream);
         co_return;
       }
