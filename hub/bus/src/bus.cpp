@@ -101,14 +101,25 @@ struct Bus::Impl {
   asio::any_io_executor executor;
   store::RedisClient& redis;
   BusOptions options;
+  std::string publish_sha;  ///< SHA1 of kPublish once loaded (EVALSHA saves sending the script)
+
+  asio::awaitable<bool> load_script() {
+    std::vector<std::string> cmd{"SCRIPT", "LOAD", scripts::kPublish};
+    auto r = co_await redis.command(std::move(cmd));
+    if (!r || r->is_error()) {
+      co_return false;
+    }
+    publish_sha = r->str;
+    co_return true;
+  }
 
   std::vector<std::string> command_for(const Event& e, unsigned& lane) const {
     lane = keys::lane_of(e.kind, e.key, options.lanes);
     auto stream = keys::lane_stream(e.destination, lane);
     auto ttl = coalescible(e.kind) ? std::string("0")
                                    : std::to_string(std::chrono::duration_cast<std::chrono::seconds>(options.dedupe_ttl).count());
-    return {"EVAL",
-            scripts::kPublish,
+    return {publish_sha.empty() ? "EVAL" : "EVALSHA",
+            publish_sha.empty() ? std::string(scripts::kPublish) : publish_sha,
             "3",
             stream,
             keys::object_state(e.destination, e.kind, e.key),
@@ -150,7 +161,31 @@ struct Bus::Impl {
     if (cmds.empty()) {
       co_return out;
     }
-    auto replies = co_await redis.pipeline(std::move(cmds));
+    if (publish_sha.empty()) {
+      bool loaded = co_await load_script();
+      if (loaded) {
+        for (auto& c : cmds) {
+          c[0] = "EVALSHA";
+          c[1] = publish_sha;
+        }
+      }
+    }
+    auto replies = co_await redis.pipeline(cmds);
+    // After a Redis restart or SCRIPT FLUSH the script cache is empty: load it again, resend once.
+    bool missing_script = false;
+    if (replies) {
+      for (const auto& r : replies.value()) {
+        missing_script = missing_script || (r.is_error() && r.str.rfind("NOSCRIPT", 0) == 0);
+      }
+    }
+    if (missing_script) {
+      bool loaded = co_await load_script();
+      for (auto& c : cmds) {
+        c[0] = loaded ? "EVALSHA" : "EVAL";
+        c[1] = loaded ? publish_sha : std::string(scripts::kPublish);
+      }
+      replies = co_await redis.pipeline(std::move(cmds));
+    }
     for (std::size_t j = 0; j < sent.size(); ++j) {
       auto i = sent[j];
       if (!replies) {
