@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -148,9 +149,24 @@ struct App::Impl {
 
   asio::awaitable<bool> ready() { co_return co_await asio::co_spawn(redis_strand, redis_ping(), asio::use_awaitable); }
 
+  std::shared_ptr<spdlog::logger> access = hub::log::get("access");
+
   void observe(std::string_view listener, const http::Request& req, const http::Response& resp,
                std::chrono::steady_clock::duration latency) {
     auto path = req.path();
+    auto level = resp.status >= 500 ? spdlog::level::warn : spdlog::level::debug;
+    if (access->should_log(level)) {
+      char ms[32];
+      std::snprintf(ms, sizeof ms, "%.3f", std::chrono::duration<double, std::milli>(latency).count());
+      access->log(level, "{}",
+                  hub::log::with("request", {{"listener", listener},
+                                             {"method", req.method},
+                                             {"path", path},
+                                             {"status", std::to_string(resp.status)},
+                                             {"duration_ms", ms},
+                                             {"request_id", req.request_id},
+                                             {"remote", req.remote_address}}));
+    }
     if (listener == "admin") {
       metrics.observe_request("admin", "admin", admin::AdminApi::module_of(path), resp.status, latency);
     } else {
@@ -174,7 +190,7 @@ struct App::Impl {
   void start() {
     if (config.admin_token.empty()) {
       config.admin_token = load_or_create_admin_token(config.data_dir.string());
-      log->info("admin token kept in {}", hub::log::json_escape((config.data_dir / "admin-token").string()));
+      log->info("{}", hub::log::with("admin token kept in a file", {{"path", (config.data_dir / "admin-token").string()}}));
     }
     if (config.redis.url.empty()) {
       store::RedisProcessOptions ro;
@@ -184,8 +200,8 @@ struct App::Impl {
       embedded_redis.emplace(ro);
       embedded_redis->start();
       redis_url = embedded_redis->url();
-      log->info("embedded redis-server started on {} (data in {})", redis_url,
-                hub::log::json_escape(ro.data_dir.string()));
+      log->info("{}", hub::log::with("embedded redis-server started",
+                                     {{"url", redis_url}, {"data_dir", ro.data_dir.string()}}));
     } else {
       redis_url = config.redis.url;
     }
@@ -282,13 +298,15 @@ struct App::Impl {
       }
       metrics.set_redis_up(true);
     } else {
-      log->warn("redis not reachable at {}; the hub is not ready until it is", redis_url);
+      log->warn("{}", hub::log::with("redis not reachable; the hub is not ready until it is", {{"url", redis_url}}));
     }
     engine->start();
     admin_server->start();
     api_server->start();
-    log->info("listening: api {}:{} admin {}:{}", config.api.listen.host, api_server->port(),
-              config.admin.listen.host, admin_server->port());
+    log->info("{}", hub::log::with("listening",
+                                   {{"api", config.api.listen.host + ":" + std::to_string(api_server->port())},
+                                    {"admin", config.admin.listen.host + ":" + std::to_string(admin_server->port())},
+                                    {"public_url", config.public_url}}));
   }
 
   asio::awaitable<void> shutdown() {

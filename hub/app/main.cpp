@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
   try {
     app.start();
   } catch (const std::exception& e) {
-    hub::log::get("app")->critical("startup failed: {}", hub::log::json_escape(e.what()));
+    hub::log::get("app")->critical("{}", hub::log::with("startup failed", {{"error", e.what()}}));
     std::cerr << "roaming-hub: startup failed: " << e.what() << "\n";
     return 1;
   }
@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
   std::thread waiter([&app, signals] {
     int sig = 0;
     sigwait(&signals, &sig);
-    hub::log::get("app")->info("signal {} received, stopping", sig);
+    hub::log::get("app")->info("{}", hub::log::with("stopping", {{"signal", std::to_string(sig)}}));
     sd_notify("STOPPING=1");
     app.request_stop();
   });

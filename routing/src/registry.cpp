@@ -154,7 +154,7 @@ struct Registry::Impl : std::enable_shared_from_this<Registry::Impl> {
         if (auto p = detail::from_record(ids[i], fields)) {
           parties.push_back(std::move(*p));
         } else {
-          log->error("skipping corrupt party record {}", hub::log::json_escape(ids[i]));
+          log->error("{}", hub::log::with("skipping corrupt party record", {{"party", ids[i]}}));
         }
       }
     }

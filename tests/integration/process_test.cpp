@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 namespace {
 
@@ -115,6 +116,45 @@ TEST_F(ProcessTest, EmbeddedDefaultServesRegistersAndSurvivesRestart) {
   EXPECT_EQ(hubctl({"party", "show", id}).first, 1);
   again->signal(SIGTERM);
   EXPECT_EQ(again->wait(60s).value_or(-1), 0);
+
+  // Every log line is one JSON object; the request lines carry the request id.
+  std::istringstream lines(again->err());
+  std::string line;
+  int parsed = 0;
+  while (std::getline(lines, line)) {
+    rapidjson::Document entry;
+    entry.Parse(line.c_str());
+    ASSERT_FALSE(entry.HasParseError()) << line;
+    ASSERT_TRUE(entry.IsObject() && entry.HasMember("level") && entry.HasMember("ts")) << line;
+    ++parsed;
+  }
+  EXPECT_GT(parsed, 0);
+}
+
+TEST_F(ProcessTest, AccessLogLinesCarryTheRequestId) {
+  std::ofstream(config_path()) << "[hub]\ndata_dir = \"" << (dir_.path() / std::filesystem::path("data")).string()
+                               << "\"\nlog_level = \"debug\"\n[api]\nlisten = \"127.0.0.1:" << api_port_
+                               << "\"\n[admin]\nlisten = \"127.0.0.1:" << admin_port_ << "\"\n";
+  auto hub = start_hub();
+  RawConnection c(admin_port_);
+  ASSERT_TRUE(c.send("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Request-ID: trace-me-42\r\n\r\n"));
+  ASSERT_TRUE(c.read_response());
+  hub->signal(SIGTERM);
+  ASSERT_EQ(hub->wait(60s).value_or(-1), 0);
+  std::istringstream lines(hub->err());
+  std::string line;
+  bool found = false;
+  while (std::getline(lines, line)) {
+    rapidjson::Document entry;
+    entry.Parse(line.c_str());
+    ASSERT_FALSE(entry.HasParseError()) << line;
+    if (entry.HasMember("request_id") && entry["request_id"].IsString() &&
+        std::string(entry["request_id"].GetString()) == "trace-me-42") {
+      found = true;
+      EXPECT_EQ(std::string(entry["status"].GetString()), "200");
+    }
+  }
+  EXPECT_TRUE(found) << hub->err();
 }
 
 TEST_F(ProcessTest, TenMegabyteBodiesAreRefusedWithoutGrowingMemory) {

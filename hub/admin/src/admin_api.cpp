@@ -321,7 +321,9 @@ struct AdminApi::Impl {
     if (!created) {
       co_return error_for(created.error());
     }
-    log->info("party {} registered ({})", created->id, model::to_string(created->protocol));
+    log->info("{}", hub::log::with("party registered", {{"party", created->id},
+                                                        {"protocol", model::to_string(created->protocol)},
+                                                        {"request_id", req.request_id}}));
     auto resp = json_response(201, party_json(*created));
     resp.headers.emplace_back("Location", "/admin/parties/" + created->id);
     co_return resp;
@@ -382,7 +384,7 @@ struct AdminApi::Impl {
     if (!removed) {
       co_return error_for(removed.error());
     }
-    log->info("party {} removed", hub::log::json_escape(id));
+    log->info("{}", hub::log::with("party removed", {{"party", id}}));
     http::Response r;
     r.status = 204;
     r.content_type.clear();

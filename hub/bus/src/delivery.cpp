@@ -311,7 +311,9 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
         if (metrics) {
           metrics->dead_letter(res.reason);
         }
-        log->warn("dead letter {} ({}): {}", id, res.reason, hub::log::json_escape(answer.substr(0, 200)));
+        log->warn("{}", hub::log::with("dead letter", {{"delivery_id", id},
+                                                       {"reason", res.reason},
+                                                       {"answer", answer.substr(0, 200)}}));
         co_return true;
       }
       asio::steady_timer t(strand, 100ms * (i + 1));
@@ -475,7 +477,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
       for (std::size_t i = 0; i < entries.size() && !stopping; ++i) {
         const auto& e = entries[i];
         if (!e.valid) {
-          log->error("skipping malformed bus entry {} in {}", e.id, lane.stream);
+          log->error("{}", hub::log::with("skipping malformed bus entry", {{"entry", e.id}, {"stream", lane.stream}}));
         } else if (superseded[i]) {
           if (metrics) {
             metrics->coalesced();
@@ -491,7 +493,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
       }
       bool advanced = co_await advance(lane.stream, cursor);
       if (!advanced) {
-        log->warn("lost the lease of {}", lane.stream);
+        log->warn("{}", hub::log::with("lost the lease of a lane", {{"stream", lane.stream}}));
         co_return;
       }
       last_renew = Clock::now();

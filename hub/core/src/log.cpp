@@ -63,4 +63,17 @@ std::string json_escape(std::string_view in) {
   return out;
 }
 
+std::string with(std::string_view msg,
+                 std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  // The pattern closes the msg string; each field closes the previous value and opens its own.
+  std::string out = json_escape(msg);
+  for (const auto& [k, v] : fields) {
+    out += "\",\"";
+    out += json_escape(k);
+    out += "\":\"";
+    out += json_escape(v);
+  }
+  return out;
+}
+
 }  // namespace hub::log
