@@ -154,3 +154,25 @@ TEST(Config, ParseListenAcceptsIpv6) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Config, TheExampleFileIsValidAndMatchesTheDefaults) {
+  auto example = hub::config::load_file(std::filesystem::path(HUB_SOURCE_DIR) / "deploy" / "hub.example.toml", env());
+  auto defaults = hub::config::load_string("", env());
+  EXPECT_EQ(example.api.listen.to_string(), defaults.api.listen.to_string());
+  EXPECT_EQ(example.admin.listen.to_string(), defaults.admin.listen.to_string());
+  EXPECT_EQ(example.api.body_limit, defaults.api.body_limit);
+  EXPECT_EQ(example.bus.lanes, defaults.bus.lanes);
+  EXPECT_EQ(example.bus.backoff_max, defaults.bus.backoff_max);
+  EXPECT_EQ(example.redis.command_timeout, defaults.redis.command_timeout);
+  EXPECT_EQ(example.threads, defaults.threads);
+}
+
+TEST(Config, BusSettingsAreValidated) {
+  EXPECT_EQ(bad_key("[bus]\nlanes = 0"), "bus.lanes");
+  EXPECT_EQ(bad_key("[bus]\nbackoff_initial_ms = 5000\nbackoff_max_ms = 100"), "bus.backoff_max_ms");
+  EXPECT_EQ(bad_key("[bus]\nlanse = 4"), "bus.lanse");
+}
+
+}  // namespace
