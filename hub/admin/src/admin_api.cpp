@@ -414,9 +414,7 @@ struct AdminApi::Impl {
         co_return error(400, "limit must be 1..10000", "limit");
       }
     }
-    if (registry.snapshot()->find(party) == nullptr) {
-      co_return error(404, "unknown party");
-    }
+    // Deliveries of a removed party stay inspectable (its events become dead letters).
     auto items = co_await deliveries->list(party, state, limit);
     if (!items) {
       co_return error_for(items.error());
@@ -460,9 +458,6 @@ struct AdminApi::Impl {
   }
 
   asio::awaitable<http::Response> retry_dead(const std::string& party) {
-    if (registry.snapshot()->find(party) == nullptr) {
-      co_return error(404, "unknown party");
-    }
     auto r = co_await deliveries->retry_dead(party);
     if (!r) {
       co_return error_for(r.error());
