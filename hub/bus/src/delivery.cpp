@@ -490,6 +490,15 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
           }
         }
         cursor = e.id;
+        if (Clock::now() - last_renew > options.lease_ttl / 3) {
+          // A slow destination: save progress and keep the lease before it could expire.
+          bool kept = co_await advance(lane.stream, cursor);
+          if (!kept) {
+            log->warn("{}", hub::log::with("lost the lease of a lane", {{"stream", lane.stream}}));
+            co_return;
+          }
+          last_renew = Clock::now();
+        }
       }
       bool advanced = co_await advance(lane.stream, cursor);
       if (!advanced) {
