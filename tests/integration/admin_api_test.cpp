@@ -322,26 +322,38 @@ TEST_F(AdminApiTest, DeliveriesCanBeListedAndDeadLettersRequeued) {
 
   // Once the party is removed its events become dead letters ("unknown_destination").
   ASSERT_EQ(call("DELETE", "/admin/parties/" + id).status, 204);
-  rapidjson::Document dead;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  do {
-    dead = json(call("GET", "/admin/deliveries?party=" + id + "&state=dead").response.body);
-    if (dead.IsArray() && dead.Size() == 3) {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // bounded wait for a state seen over HTTP
-  } while (std::chrono::steady_clock::now() < deadline);
+  auto wait_for_dead = [&](std::size_t n) {
+    rapidjson::Document dead;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    do {
+      dead = json(call("GET", "/admin/deliveries?party=" + id + "&state=dead").response.body);
+      if (dead.IsArray() && dead.Size() == n) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // bounded wait for a state seen over HTTP
+    } while (std::chrono::steady_clock::now() < deadline);
+    return dead;
+  };
+  auto dead = wait_for_dead(3);
   ASSERT_TRUE(dead.IsArray());
   ASSERT_EQ(dead.Size(), 3u);
   EXPECT_EQ(std::string(dead[0]["reason"].GetString()), "unknown_destination");
   EXPECT_EQ(json(call("GET", "/admin/deliveries?party=" + id + "&state=pending").response.body).Size(), 0u);
 
+  // A requeued event is worked again (and, its party being gone, fails again under a new id).
   std::string one = dead[0]["id"].GetString();
   EXPECT_EQ(call("POST", "/admin/deliveries/" + one + "/retry").status, 200);
-  EXPECT_EQ(call("POST", "/admin/deliveries/" + one + "/retry").status, 404);  // no longer dead
+  EXPECT_EQ(call("POST", "/admin/deliveries/no:such:1-0/retry").status, 404);
+  dead = wait_for_dead(3);
+  ASSERT_EQ(dead.Size(), 3u);
+  bool same_id_again = false;
+  for (const auto& d : dead.GetArray()) {
+    same_id_again = same_id_again || std::string(d["id"].GetString()) == one;
+  }
+  EXPECT_FALSE(same_id_again);
   auto all = call("POST", "/admin/parties/" + id + "/deliveries/retry-dead");
   ASSERT_EQ(all.status, 200);
-  EXPECT_EQ(json(all.response.body)["requeued"].GetInt(), 2);
+  EXPECT_EQ(json(all.response.body)["requeued"].GetInt(), 3);
 
   EXPECT_EQ(call("GET", "/admin/deliveries?state=pending").status, 400);
   EXPECT_EQ(call("GET", "/admin/deliveries?party=x&state=lost").status, 400);

@@ -668,9 +668,12 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
   }
 
   asio::awaitable<Result<std::size_t>> retry_dead(std::string destination) {
+    // Only the dead letters that exist now: one that fails again while we work gets a newer
+    // score and is left for the next request (otherwise this could go round forever).
     std::size_t count = 0;
+    const auto started = std::to_string(now_ms());
     for (;;) {
-      std::vector<std::string> cmd{"ZRANGE", dead_index(destination), "0", "99"};
+      std::vector<std::string> cmd{"ZRANGEBYSCORE", dead_index(destination), "-inf", started, "LIMIT", "0", "100"};
       auto ids = co_await redis.command(std::move(cmd));
       if (!ids) {
         co_return ids.error();
