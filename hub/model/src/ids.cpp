@@ -68,6 +68,9 @@ std::optional<Split> split_emi3(std::string_view id) {
         return std::nullopt;
       }
       ++pos;
+      if (pos == id.size()) {
+        return std::nullopt;  // "DE*ABC*": a separator with nothing after it
+      }
     } else if (out.separator != '\0') {
       return std::nullopt;  // "DE*ABCE123" mixes separated and unseparated forms
     }
