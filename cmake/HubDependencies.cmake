@@ -24,5 +24,5 @@ add_library(hub::rapidjson ALIAS hub_rapidjson)
 # Asio/Beast: header-only, coroutines, boost::system::result.
 add_library(hub_asio INTERFACE)
 target_link_libraries(hub_asio INTERFACE Boost::system Threads::Threads)
-target_compile_definitions(hub_asio INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+target_compile_definitions(hub_asio INTERFACE BOOST_ASIO_NO_DEPRECATED)
 add_library(hub::asio ALIAS hub_asio)
