@@ -10,6 +10,7 @@
 #include <hub/bus/delivery.hpp>
 #include <hub/store/redis.hpp>
 #include <hub/store/redis_process.hpp>
+#include <test_support/post_outbound.hpp>
 
 #include <boost/asio.hpp>
 
@@ -30,33 +31,6 @@ namespace {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
-
-/// POSTs each delivery to the local receiver.
-class PostOutbound final : public hub::bus::Outbound {
- public:
-  PostOutbound(asio::any_io_executor ex, std::string url) : client_(std::move(ex), {}), url_(std::move(url)) {}
-  asio::awaitable<hub::bus::DeliveryResult> deliver(const hub::bus::Delivery& d) override {
-    hub::http::ClientRequest req;
-    req.method = "POST";
-    req.url = url_;
-    req.headers.emplace_back("X-Delivery-Id", d.id);
-    req.body = d.payload;
-    auto r = co_await client_.request(std::move(req), Clock::now() + 5s);
-    hub::bus::DeliveryResult out;
-    if (r.outcome == hub::http::Outcome::ok) {
-      out.outcome = hub::bus::DeliveryClass::ok;
-    } else {
-      out.outcome = r.outcome == hub::http::Outcome::retryable ? hub::bus::DeliveryClass::retryable
-                                                               : hub::bus::DeliveryClass::permanent;
-      out.reason = "http";
-    }
-    co_return out;
-  }
-
- private:
-  hub::http::HttpClient client_;
-  std::string url_;
-};
 
 long arg(int argc, char** argv, const std::string& name, long def) {
   for (int i = 1; i + 1 < argc; ++i) {
@@ -106,7 +80,7 @@ int main(int argc, char** argv) {
   hub::bus::BusOptions bo;
   bo.lanes = lanes;
   hub::bus::Bus bus(redis_strand, client, bo);
-  PostOutbound outbound(ioc.get_executor(), "http://127.0.0.1:" + std::to_string(receiver.port()) + "/cdrs");
+  hub::test::PostOutbound outbound(ioc.get_executor(), "http://127.0.0.1:" + std::to_string(receiver.port()));
   hub::bus::EngineOptions eo;
   eo.instance_id = "bench";
   hub::bus::DeliveryEngine engine(ioc, ro, bo, eo, [&](const std::string&) { return &outbound; });
