@@ -77,15 +77,25 @@ class Receiver {
     return received_[destination].size();
   }
 
-  /// Waits (bounded) until `pred` holds, re-checking on every arrival.
+  /// Waits (bounded) until `pred` holds, re-checking on every arrival. `pred` may call the
+  /// accessors above (it runs without the lock); an arrival during its run is not missed.
   bool wait_until(const std::function<bool()>& pred, std::chrono::seconds timeout = std::chrono::seconds(120)) {
-    std::unique_lock lock(mutex_);
-    return cv_.wait_for(lock, timeout, [&] {
-      lock.unlock();
-      bool ok = pred();
-      lock.lock();
-      return ok;
-    });
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      std::uint64_t seen = 0;
+      {
+        std::lock_guard lock(mutex_);
+        seen = arrivals_;
+      }
+      if (pred()) {
+        return true;
+      }
+      std::unique_lock lock(mutex_);
+      if (!cv_.wait_until(lock, deadline, [&] { return arrivals_ != seen; })) {
+        lock.unlock();
+        return pred();
+      }
+    }
   }
 
  private:
@@ -114,6 +124,7 @@ class Receiver {
         std::lock_guard lock(mutex_);
         received_[destination].push_back({key, req.body, std::string(req.header("X-Delivery-Id"))});
         keys_[destination].insert(key);
+        ++arrivals_;
       }
       cv_.notify_all();
     } else {
@@ -131,6 +142,7 @@ class Receiver {
   std::map<std::string, std::set<std::string>> keys_;
   std::map<std::string, std::chrono::milliseconds> delays_;
   std::function<int(const std::string&)> status_;
+  std::uint64_t arrivals_ = 0;
 };
 
 }  // namespace hub::test
