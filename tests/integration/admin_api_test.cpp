@@ -355,6 +355,13 @@ TEST_F(AdminApiTest, DeliveriesCanBeListedAndDeadLettersRequeued) {
   ASSERT_EQ(all.status, 200);
   EXPECT_EQ(json(all.response.body)["requeued"].GetInt(), 3);
 
+  // The bus metrics: dead letters by reason, attempts by outcome, retries.
+  auto metrics = call("GET", "/metrics", "", "").response.body;
+  EXPECT_NE(metrics.find("hub_bus_dead_letters_total{reason=\"unknown_destination\"}"), std::string::npos);
+  EXPECT_NE(metrics.find("hub_bus_delivery_attempts_total{outcome=\"retryable\"}"), std::string::npos);
+  EXPECT_NE(metrics.find("hub_bus_delivery_attempts_total{outcome=\"permanent\"}"), std::string::npos);
+  EXPECT_NE(metrics.find("hub_bus_delivery_retries_total"), std::string::npos);
+
   EXPECT_EQ(call("GET", "/admin/deliveries?state=pending").status, 400);
   EXPECT_EQ(call("GET", "/admin/deliveries?party=x&state=lost").status, 400);
   EXPECT_EQ(call("GET", "/admin/deliveries?party=x", "", "").status, 401);
