@@ -6,6 +6,7 @@
 
 #include <hub/bus/bus.hpp>
 #include <hub/bus/delivery.hpp>
+#include <hub/metrics/metrics.hpp>
 #include <hub/store/redis.hpp>
 #include <test_support/post_outbound.hpp>
 #include <test_support/process.hpp>
@@ -112,12 +113,12 @@ class DeliveryTest : public ::testing::Test {
     return acked;
   }
 
-  hub::bus::DeliveryEngine& start_engine(const std::string& instance) {
+  hub::bus::DeliveryEngine& start_engine(const std::string& instance, hub::metrics::Metrics* metrics = nullptr) {
     outbounds_.push_back(std::make_unique<hub::test::PostOutbound>(ioc_.get_executor(), receiver_.base_url()));
     auto* outbound = outbounds_.back().get();
     engines_.push_back(std::make_unique<hub::bus::DeliveryEngine>(
         ioc_, redis_.options(), hub::bus::BusOptions{}, engine_options(instance),
-        [outbound](const std::string&) { return outbound; }));
+        [outbound](const std::string&) { return outbound; }, metrics));
     engines_.back()->start();
     return *engines_.back();
   }
@@ -324,6 +325,41 @@ TEST_F(DeliveryTest, AcknowledgedEventsSurviveARedisRestartUnderLoad) {
     }
     return std::includes(got.begin(), got.end(), acked.begin(), acked.end());
   })) << "an acknowledged event was lost";
+}
+
+TEST_F(DeliveryTest, QueueDepthAndOldestAgeAreSampledPerDestination) {
+  hub::metrics::Metrics metrics;
+  receiver_.stop();
+  start_engine("a", &metrics);
+  std::vector<Event> events;
+  for (int i = 0; i < 5; ++i) {
+    events.push_back(cdr("emsp", i));
+  }
+  publish_all(std::move(events));
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  std::string text;
+  while (std::chrono::steady_clock::now() < deadline) {
+    text = metrics.serialize();
+    if (text.find("hub_bus_queue_depth{destination=\"emsp\"} 5") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(20ms);  // the engine samples the queues on its sweep
+  }
+  EXPECT_NE(text.find("hub_bus_queue_depth{destination=\"emsp\"} 5"), std::string::npos) << text;
+  EXPECT_NE(text.find("hub_bus_oldest_pending_age_seconds{destination=\"emsp\"}"), std::string::npos);
+  EXPECT_NE(text.find("hub_bus_delivery_retries_total"), std::string::npos);
+  receiver_.start();
+  ASSERT_TRUE(receiver_.wait_until([&] { return receiver_.distinct("emsp") == 5; }));
+  // The engine records the latency once the destination's answer is back.
+  deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    text = metrics.serialize();
+    if (text.find("hub_bus_delivery_latency_seconds_count{kind=\"cdr\"} 5") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_NE(text.find("hub_bus_delivery_latency_seconds_count{kind=\"cdr\"} 5"), std::string::npos) << text;
 }
 
 class CrashTest : public DeliveryTest {
