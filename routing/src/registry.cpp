@@ -107,6 +107,7 @@ struct Registry::Impl : std::enable_shared_from_this<Registry::Impl> {
   std::uint64_t requested = 0;
   std::uint64_t completed = 0;
   bool running = false;
+  bool stopped = false;  ///< set when the registry is destroyed: no more retries
   Result<void> last_result{};
   struct Waiter {
     std::uint64_t generation;
@@ -165,6 +166,7 @@ struct Registry::Impl : std::enable_shared_from_this<Registry::Impl> {
   asio::awaitable<void> reload_loop(std::shared_ptr<Impl> self) {
     (void)self;  // keeps the registry alive while the loop runs
     running = true;
+    std::chrono::milliseconds retry_delay{100};
     while (completed < requested) {
       auto generation = requested;
       last_result = co_await load_once();
@@ -175,6 +177,17 @@ struct Registry::Impl : std::enable_shared_from_this<Registry::Impl> {
           it = waiters.erase(it);
         } else {
           ++it;
+        }
+      }
+      if (!last_result && completed == requested && !stopped) {
+        // Redis did not answer (e.g. it is restarting): the snapshot may be stale, so try again
+        // with backoff until a load succeeds; waiters were told about this failure already.
+        asio::steady_timer t(executor, retry_delay);
+        boost::system::error_code ec;
+        co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        retry_delay = std::min(retry_delay * 2, std::chrono::milliseconds(2000));
+        if (!stopped) {
+          ++requested;
         }
       }
     }
@@ -314,7 +327,9 @@ struct Registry::Impl : std::enable_shared_from_this<Registry::Impl> {
 Registry::Registry(asio::any_io_executor redis_executor, store::RedisClient& redis, ChangeObserver on_change)
     : impl_(std::make_shared<Impl>(std::move(redis_executor), redis, std::move(on_change))) {}
 
-Registry::~Registry() = default;
+Registry::~Registry() {
+  asio::dispatch(impl_->executor, [impl = impl_] { impl->stopped = true; });
+}
 
 RoutingTablePtr Registry::snapshot() const { return impl_->table.load(); }
 
