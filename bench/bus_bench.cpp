@@ -47,7 +47,9 @@ int main(int argc, char** argv) {
   const long events = arg(argc, argv, "--events", 100000);
   const long publishers = arg(argc, argv, "--publishers", 32);
   const unsigned lanes = static_cast<unsigned>(arg(argc, argv, "--lanes", 16));
-  const unsigned threads = static_cast<unsigned>(arg(argc, argv, "--threads", 2));
+  // Default as the hub: one io thread less than the cores (Redis and the receiver need CPU too).
+  const unsigned threads = static_cast<unsigned>(
+      arg(argc, argv, "--threads", std::max(1L, static_cast<long>(std::thread::hardware_concurrency()) - 1)));
 
   char tmpl[] = "/tmp/hub-bus-bench-XXXXXX";
   std::filesystem::path dir = ::mkdtemp(tmpl);

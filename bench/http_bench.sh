@@ -15,7 +15,7 @@ hub_admin=$(free_port); hub_api=$(free_port); nginx_port=$(free_port)
 
 cat > "$work/hub.toml" <<TOML
 [hub]
-threads = 2
+threads = ${HUB_THREADS:-0}
 log_level = "warn"
 data_dir = "$work/data"
 [api]

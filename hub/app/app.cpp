@@ -284,7 +284,13 @@ struct App::Impl {
       subscriber->start();
     });
     work.emplace(ioc.get_executor());
-    for (unsigned i = 0; i < std::max(1u, config.threads); ++i) {
+    unsigned io_threads = config.threads;
+    if (io_threads == 0) {
+      // Leave a core to Redis and the kernel: on 2 cores one io thread is measurably faster than
+      // two (docs/benchmarks.md).
+      io_threads = std::max(1u, std::thread::hardware_concurrency() - 1);
+    }
+    for (unsigned i = 0; i < io_threads; ++i) {
       threads.emplace_back([this] { ioc.run(); });
     }
     auto connected = asio::co_spawn(

@@ -205,7 +205,7 @@ Config load_string(const std::string& toml_text, const EnvLookup& env, const std
   {
     auto s = root.sub("hub");
     s.read("public_url", c.public_url);
-    s.read("threads", c.threads, 1, 256);
+    s.read("threads", c.threads, 0, 256);
     s.read("log_level", c.log_level);
     s.read("log_json", c.log_json);
     std::string data_dir = c.data_dir.string();

@@ -59,7 +59,7 @@ struct BusConfig {
 struct Config {
   // [hub]
   std::string public_url;  ///< base URL partners reach the API listener at; default from api.listen
-  unsigned threads = 2;    ///< io_context threads
+  unsigned threads = 0;    ///< io_context threads; 0: one less than the cores (at least 1), leaving a core to Redis
   std::string log_level = "info";
   bool log_json = true;
   std::filesystem::path data_dir = "var";  ///< embedded Redis data and other local state
