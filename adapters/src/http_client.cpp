@@ -221,6 +221,50 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
   return std::chrono::seconds(static_cast<std::chrono::seconds::rep>(std::min(seconds, kMaxRetryAfterSeconds)));
 }
 
+/// Builds the wire request: the caller's headers plus Host, User-Agent and Content-Length.
+std::optional<BeastRequest> build_request(ClientRequest& req, const Target& target, const std::string& user_agent,
+                                          std::string& error) {
+  if (!is_token(req.method)) {
+    error = "bad request method";
+    return std::nullopt;
+  }
+  try {
+    BeastRequest out;
+    out.version(11);
+    out.method_string(req.method);
+    out.target(target.path);
+    bool has_host = false;
+    bool has_agent = false;
+    for (const auto& [name, value] : req.headers) {
+      if (!is_token(name) || !is_safe_value(value)) {
+        error = "bad request header";
+        return std::nullopt;
+      }
+      if (iequals(name, "content-length") || iequals(name, "transfer-encoding")) {
+        continue;  // framing is computed here
+      }
+      has_host = has_host || iequals(name, "host");
+      has_agent = has_agent || iequals(name, "user-agent");
+      out.insert(name, value);
+    }
+    if (!has_host) {
+      out.set(bhttp::field::host, target.host_header());
+    }
+    if (!has_agent && !user_agent.empty() && is_safe_value(user_agent)) {
+      out.set(bhttp::field::user_agent, user_agent);
+    }
+    auto verb = out.method();
+    if (!req.body.empty() || verb == bhttp::verb::post || verb == bhttp::verb::put || verb == bhttp::verb::patch) {
+      out.content_length(req.body.size());
+    }
+    out.body() = std::move(req.body);
+    return out;
+  } catch (const std::exception& e) {
+    error = std::string("cannot build request: ") + e.what();
+    return std::nullopt;
+  }
+}
+
 bool is_http_error(const ErrorCode& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category();
 }
@@ -526,7 +570,9 @@ struct HttpClient::Impl {
       if (r.outcome != Outcome::ok) {
         r.error = "HTTP " + std::to_string(status);
       }
-      ex.keep_alive = req.keep_alive() && msg.keep_alive() && !msg.need_eof() && c.buffer.size() == 0;
+      // 101 would switch protocols: such a connection never goes back to the pool.
+      ex.keep_alive =
+          status >= 200 && req.keep_alive() && msg.keep_alive() && !msg.need_eof() && c.buffer.size() == 0;
       co_return ex;
     }
   }
@@ -580,44 +626,17 @@ std::size_t HttpClient::idle_connections() const {
 asio::awaitable<ClientResult> HttpClient::request(ClientRequest req, Clock::time_point deadline) {
   auto self = impl_;  // keeps the pool alive for the whole call
   ConnectionPtr conn;
+  std::string error_text;
   try {
     std::string error;
     auto target = parse_url(req.url, error);
     if (!target) {
       co_return failure(Outcome::permanent, std::move(error));
     }
-    if (!is_token(req.method)) {
-      co_return failure(Outcome::permanent, "bad request method");
+    auto out = build_request(req, *target, self->options.user_agent, error);
+    if (!out) {
+      co_return failure(Outcome::permanent, std::move(error));
     }
-
-    BeastRequest out;
-    out.version(11);
-    out.method_string(req.method);
-    out.target(target->path);
-    bool has_host = false;
-    bool has_agent = false;
-    for (const auto& [name, value] : req.headers) {
-      if (!is_token(name) || !is_safe_value(value)) {
-        co_return failure(Outcome::permanent, "bad request header");
-      }
-      if (iequals(name, "content-length") || iequals(name, "transfer-encoding")) {
-        continue;  // framing is computed here
-      }
-      has_host = has_host || iequals(name, "host");
-      has_agent = has_agent || iequals(name, "user-agent");
-      out.insert(name, value);
-    }
-    if (!has_host) {
-      out.set(bhttp::field::host, target->host_header());
-    }
-    if (!has_agent && !self->options.user_agent.empty() && is_safe_value(self->options.user_agent)) {
-      out.set(bhttp::field::user_agent, self->options.user_agent);
-    }
-    auto verb = out.method();
-    if (!req.body.empty() || verb == bhttp::verb::post || verb == bhttp::verb::put || verb == bhttp::verb::patch) {
-      out.content_length(req.body.size());
-    }
-    out.body() = std::move(req.body);
 
     const std::string key = target->pool_key();
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -629,9 +648,9 @@ asio::awaitable<ClientResult> HttpClient::request(ClientRequest req, Clock::time
       if (!conn) {
         conn = std::make_unique<Connection>(asio::make_strand(self->executor));
       }
-      Exchange ex = co_await asio::co_spawn(conn->strand, self->attempt(*conn, *target, out, reused, deadline),
+      Exchange ex = co_await asio::co_spawn(conn->strand, self->attempt(*conn, *target, *out, reused, deadline),
                                             asio::use_awaitable);
-      if (ex.stale && attempt == 0) {
+      if (ex.stale && attempt == 0 && Clock::now() < deadline) {
         discard(std::move(conn));
         continue;  // the pooled connection had been closed by the peer: once more on a fresh one
       }
@@ -644,12 +663,13 @@ asio::awaitable<ClientResult> HttpClient::request(ClientRequest req, Clock::time
     }
     co_return failure(Outcome::retryable, "connection failed");
   } catch (const std::exception& e) {
-    discard(std::move(conn));
-    co_return failure(Outcome::retryable, std::string("request failed: ") + e.what());
+    error_text = std::string("request failed: ") + e.what();
   } catch (...) {
-    discard(std::move(conn));
-    co_return failure(Outcome::retryable, "request failed");
+    error_text = "request failed";
   }
+  // Only reached after an exception (allocation failure or the like): report, never rethrow.
+  discard(std::move(conn));
+  co_return failure(Outcome::retryable, std::move(error_text));
 }
 
 }  // namespace hub::http

@@ -362,6 +362,18 @@ TEST_F(DeliveryTest, QueueDepthAndOldestAgeAreSampledPerDestination) {
   EXPECT_NE(text.find("hub_bus_delivery_latency_seconds_count{kind=\"cdr\"} 5"), std::string::npos) << text;
 }
 
+TEST_F(DeliveryTest, ACallLongerThanTheLeaseCompletesOnce) {
+  // The lease lasts 1 s; the destination answers after 1.5 s. The engine keeps the lease alive
+  // during the call, so each event is delivered once and the lane moves on.
+  receiver_.set_delay("slow", 1500ms);
+  start_engine("a");
+  publish_all({cdr("slow", 0), cdr("slow", 1), cdr("slow", 2)});
+  ASSERT_TRUE(receiver_.wait_until([&] { return receiver_.distinct("slow") == 3; }, 60s));
+  // Give a wrongly expired lease the chance to show as a second delivery of the same event.
+  auto more = receiver_.wait_until([&] { return receiver_.total("slow") > 3; }, 3s);
+  EXPECT_FALSE(more) << receiver_.total("slow") << " deliveries of 3 events";
+}
+
 class CrashTest : public DeliveryTest {
  protected:
   std::unique_ptr<hub::test::ChildProcess> start_node(const std::string& instance) {

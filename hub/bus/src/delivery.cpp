@@ -323,6 +323,33 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
     co_return false;
   }
 
+  /// Renews a lane's lease every lease_ttl/3 while one Outbound call is in flight.
+  struct Heartbeat {
+    explicit Heartbeat(asio::any_io_executor ex) : timer(std::move(ex)) {}
+    asio::steady_timer timer;
+    bool done = false;
+    Clock::time_point renewed_at{};
+  };
+
+  asio::awaitable<void> keep_lease(std::shared_ptr<Impl> self, std::string stream,
+                                   std::shared_ptr<Heartbeat> heartbeat) {
+    (void)self;
+    while (!heartbeat->done) {
+      heartbeat->timer.expires_after(options.lease_ttl / 3);
+      boost::system::error_code ec;
+      co_await heartbeat->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (heartbeat->done) {
+        break;
+      }
+      // A failed renewal is not acted on here: the advance after the call finds out whether
+      // the lease is still ours.
+      bool renewed = co_await renew(stream);
+      if (renewed) {
+        heartbeat->renewed_at = Clock::now();
+      }
+    }
+  }
+
   /// Delivers one entry until it succeeds, becomes a dead letter, or the lane must stop.
   /// Returns false when the entry was not finished (stop or lease loss).
   asio::awaitable<bool> deliver_one(Lane& lane, const Entry& e, Clock::time_point& last_renew) {
@@ -342,12 +369,22 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
         res.outcome = DeliveryClass::permanent;
         res.reason = "unknown_destination";
       } else {
+        // A partner may take longer than the lease (an Outbound is bounded by its own deadline,
+        // not by lease_ttl): keep the lease alive meanwhile, or it expires mid-call, the
+        // progress cannot be saved and the lane redelivers the same entry forever.
+        auto heartbeat = std::make_shared<Heartbeat>(strand);
+        asio::co_spawn(strand, keep_lease(shared_from_this(), lane.stream, heartbeat), asio::detached);
         try {
           res = co_await outbound->deliver(d);
         } catch (const std::exception& ex) {
           res.outcome = DeliveryClass::retryable;
           res.reason = "internal";
           res.answer = ex.what();
+        }
+        heartbeat->done = true;
+        heartbeat->timer.cancel();
+        if (heartbeat->renewed_at > last_renew) {
+          last_renew = heartbeat->renewed_at;
         }
       }
       if (metrics) {

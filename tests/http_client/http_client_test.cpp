@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// HttpClient over real loopback sockets: round trips, keep-alive pool, the single stale retry,
+// deadlines, status classification, limits, chunked answers, TLS verification, concurrency.
+#include "test_server.hpp"
+
+#include <adapters/http_client.hpp>
+
+#include <boost/asio.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace asio = boost::asio;
+using hub::http::ClientOptions;
+using hub::http::ClientRequest;
+using hub::http::ClientResult;
+using hub::http::HttpClient;
+using hub::http::Outcome;
+using hub::test::ReceivedRequest;
+using hub::test::Script;
+using hub::test::TestServer;
+using namespace std::chrono_literals;
+
+constexpr auto kGenerous = std::chrono::seconds(20);  // deadline for calls that must succeed
+
+std::string header_of(const ReceivedRequest& r, std::string_view name) {
+  return std::string(hub::http::find_header(r.headers, name));
+}
+
+Script ok_with(std::string body) {
+  Script s;
+  s.body = std::move(body);
+  s.headers = {{"Content-Type", "text/plain"}};
+  return s;
+}
+
+ClientRequest get(std::string url) {
+  ClientRequest r;
+  r.url = std::move(url);
+  return r;
+}
+
+class HttpClientTest : public ::testing::Test {
+ protected:
+  /// Runs one request on the test's io_context until it completes.
+  ClientResult call(HttpClient& client, ClientRequest req,
+                    std::chrono::steady_clock::duration timeout = kGenerous) {
+    std::optional<ClientResult> out;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    asio::co_spawn(
+        ioc_,
+        [&]() -> asio::awaitable<void> { out = co_await client.request(std::move(req), deadline); },
+        asio::detached);
+    ioc_.restart();
+    ioc_.run();
+    EXPECT_TRUE(out.has_value());
+    return out.value_or(ClientResult{});
+  }
+
+  asio::io_context ioc_;
+};
+
+TEST(ClassifyStatus, Table) {
+  EXPECT_EQ(hub::http::classify_status(200), Outcome::ok);
+  EXPECT_EQ(hub::http::classify_status(204), Outcome::ok);
+  EXPECT_EQ(hub::http::classify_status(299), Outcome::ok);
+  EXPECT_EQ(hub::http::classify_status(408), Outcome::retryable);
+  EXPECT_EQ(hub::http::classify_status(429), Outcome::retryable);
+  EXPECT_EQ(hub::http::classify_status(500), Outcome::retryable);
+  EXPECT_EQ(hub::http::classify_status(503), Outcome::retryable);
+  EXPECT_EQ(hub::http::classify_status(599), Outcome::retryable);
+  EXPECT_EQ(hub::http::classify_status(400), Outcome::permanent);
+  EXPECT_EQ(hub::http::classify_status(401), Outcome::permanent);
+  EXPECT_EQ(hub::http::classify_status(404), Outcome::permanent);
+  EXPECT_EQ(hub::http::classify_status(100), Outcome::permanent);
+  EXPECT_EQ(hub::http::classify_status(301), Outcome::permanent);
+  EXPECT_EQ(hub::http::classify_status(0), Outcome::permanent);
+}
+
+TEST_F(HttpClientTest, MalformedUrlsArePermanent) {
+  HttpClient client(ioc_.get_executor(), {});
+  for (const char* url : {"", "not a url", "ftp://127.0.0.1/", "http://", "http:///path", "http://host:0/",
+                          "http://host:65536/", "http://host:12x/", "http://user@host/", "http://[::1/",
+                          "http://[nonsense]/", "http://ho st/", "http://host/a b"}) {
+    auto r = call(client, get(url));
+    EXPECT_EQ(r.outcome, Outcome::permanent) << url;
+    EXPECT_EQ(r.status, 0) << url;
+    EXPECT_FALSE(r.error.empty()) << url;
+  }
+}
+
+TEST_F(HttpClientTest, BadHeadersArePermanent) {
+  HttpClient client(ioc_.get_executor(), {});
+  auto req = get("http://127.0.0.1:1/");
+  req.headers = {{"X-Evil", "a\r\nInjected: yes"}};
+  EXPECT_EQ(call(client, req).outcome, Outcome::permanent);
+  req.headers = {{"Bad Name", "v"}};
+  EXPECT_EQ(call(client, req).outcome, Outcome::permanent);
+  req.headers = {};
+  req.method = "GE T";
+  EXPECT_EQ(call(client, req).outcome, Outcome::permanent);
+}
+
+TEST_F(HttpClientTest, GetRoundTrip) {
+  std::optional<ReceivedRequest> seen;
+  TestServer server([&](const ReceivedRequest& r) {
+    seen = r;
+    return ok_with("hello");
+  });
+  ClientOptions options;
+  options.user_agent = "hub-test/1";
+  HttpClient client(ioc_.get_executor(), options);
+  auto req = get(server.url("/ocpi/versions?x=1&y=%20"));
+  req.headers = {{"Authorization", "Token abc"}, {"X-Request-ID", "r-1"}};
+  auto r = call(client, req);
+  ASSERT_EQ(r.outcome, Outcome::ok) << r.error;
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.response.status, 200);
+  EXPECT_EQ(r.response.body, "hello");
+  EXPECT_EQ(r.response.content_type, "text/plain");
+  EXPECT_EQ(r.response.header("content-length"), "5");
+  EXPECT_TRUE(r.error.empty());
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->method, "GET");
+  EXPECT_EQ(seen->target, "/ocpi/versions?x=1&y=%20");
+  EXPECT_EQ(header_of(*seen, "Host"), "127.0.0.1:" + std::to_string(server.port()));
+  EXPECT_EQ(header_of(*seen, "User-Agent"), "hub-test/1");
+  EXPECT_EQ(header_of(*seen, "Authorization"), "Token abc");
+  EXPECT_EQ(header_of(*seen, "X-Request-ID"), "r-1");
+  EXPECT_TRUE(seen->body.empty());
+}
+
+TEST_F(HttpClientTest, PostRoundTripSetsContentLength) {
+  std::optional<ReceivedRequest> seen;
+  TestServer server([&](const ReceivedRequest& r) {
+    seen = r;
+    Script s = ok_with("{\"echo\":" + r.body + "}");
+    s.status = 201;
+    s.headers = {{"Content-Type", "application/json"}, {"Location", "/x/1"}};
+    return s;
+  });
+  HttpClient client(ioc_.get_executor(), {});
+  ClientRequest req;
+  req.method = "POST";
+  req.url = server.url("/cdrs");
+  req.headers = {{"Content-Type", "application/json"}, {"Content-Length", "999"}};
+  req.body = R"({"id":"c1"})";
+  auto r = call(client, req);
+  ASSERT_EQ(r.outcome, Outcome::ok) << r.error;
+  EXPECT_EQ(r.status, 201);
+  EXPECT_EQ(r.response.body, R"({"echo":{"id":"c1"}})");
+  EXPECT_EQ(r.response.header("location"), "/x/1");
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->method, "POST");
+  EXPECT_EQ(seen->body, R"({"id":"c1"})");
+  EXPECT_EQ(header_of(*seen, "Content-Length"), "11");
+  EXPECT_EQ(header_of(*seen, "Content-Type"), "application/json");
+  EXPECT_EQ(header_of(*seen, "User-Agent"), "roaming-hub");
+}
+
+TEST_F(HttpClientTest, KeepAliveReusesOneConnection) {
+  TestServer server([](const ReceivedRequest& r) { return ok_with("n" + std::to_string(r.connection)); });
+  HttpClient client(ioc_.get_executor(), {});
+  auto first = call(client, get(server.url("/a")));
+  ASSERT_EQ(first.outcome, Outcome::ok) << first.error;
+  EXPECT_EQ(client.idle_connections(), 1u);
+  auto second = call(client, get(server.url("/b")));
+  ASSERT_EQ(second.outcome, Outcome::ok) << second.error;
+  EXPECT_EQ(server.accepted(), 1u);
+  EXPECT_EQ(server.requests(), 2u);
+  EXPECT_EQ(second.response.body, "n1");
+  EXPECT_EQ(client.idle_connections(), 1u);
+}
+
+TEST_F(HttpClientTest, ConnectionCloseIsNotPooled) {
+  TestServer server([](const ReceivedRequest&) { return ok_with("x"); });
+  HttpClient client(ioc_.get_executor(), {});
+  auto req = get(server.url("/"));
+  req.headers = {{"Connection", "close"}};
+  ASSERT_EQ(call(client, req).outcome, Outcome::ok);
+  EXPECT_EQ(client.idle_connections(), 0u);
+  ASSERT_EQ(call(client, req).outcome, Outcome::ok);
+  EXPECT_EQ(server.accepted(), 2u);
+}
+
+TEST_F(HttpClientTest, ZeroIdleTimeoutDisablesPooling) {
+  TestServer server([](const ReceivedRequest&) { return ok_with("x"); });
+  ClientOptions options;
+  options.idle_timeout = 0ms;
+  HttpClient client(ioc_.get_executor(), options);
+  ASSERT_EQ(call(client, get(server.url("/"))).outcome, Outcome::ok);
+  ASSERT_EQ(call(client, get(server.url("/"))).outcome, Outcome::ok);
+  EXPECT_EQ(server.accepted(), 2u);
+  EXPECT_EQ(client.idle_connections(), 0u);
+}
+
+TEST_F(HttpClientTest, StalePooledConnectionIsRetriedOnceOnAFreshOne) {
+  TestServer server([](const ReceivedRequest& r) {
+    Script s = ok_with("c" + std::to_string(r.connection));
+    s.close_after = r.connection == 1;  // answers with keep-alive, then closes silently
+    return s;
+  });
+  HttpClient client(ioc_.get_executor(), {});
+  auto first = call(client, get(server.url("/")));
+  ASSERT_EQ(first.outcome, Outcome::ok) << first.error;
+  EXPECT_EQ(client.idle_connections(), 1u);
+  auto second = call(client, get(server.url("/")));
+  ASSERT_EQ(second.outcome, Outcome::ok) << second.error;
+  EXPECT_EQ(second.response.body, "c2");
+  EXPECT_EQ(server.accepted(), 2u);
+  EXPECT_EQ(server.requests(), 2u);
+}
+
+TEST_F(HttpClientTest, PartialAnswerIsNotResent) {
+  TestServer server([](const ReceivedRequest&) {
+    Script s;
+    s.raw = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly a part";
+    s.close_after = true;
+    return s;
+  });
+  HttpClient client(ioc_.get_executor(), {});
+  ClientRequest req;
+  req.method = "POST";
+  req.url = server.url("/commands");
+  req.body = "{}";
+  auto r = call(client, req);
+  EXPECT_EQ(r.outcome, Outcome::retryable);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(server.requests(), 1u);
+  EXPECT_EQ(client.idle_connections(), 0u);
+}
+
+TEST_F(HttpClientTest, ConnectionRefusedIsRetryable) {
+  std::uint16_t port = 0;
+  {
+    asio::ip::tcp::acceptor probe(ioc_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    port = probe.local_endpoint().port();
+  }
+  HttpClient client(ioc_.get_executor(), {});
+  auto r = call(client, get("http://127.0.0.1:" + std::to_string(port) + "/"));
+  EXPECT_EQ(r.outcome, Outcome::retryable);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_FALSE(r.error.empty());
+}
+
+TEST_F(HttpClientTest, SilentServerFailsRetryableAtTheDeadline) {
+  TestServer server([](const ReceivedRequest&) {
+    Script s;
+    s.hang = true;
+    return s;
+  });
+  HttpClient client(ioc_.get_executor(), {});
+  auto r = call(client, get(server.url("/slow")), 200ms);
+  EXPECT_EQ(r.outcome, Outcome::retryable);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(client.idle_connections(), 0u);
+  EXPECT_EQ(server.requests(), 1u);
+}
+
+TEST_F(HttpClientTest, ExpiredDeadlineIsRetryable) {
+  TestServer server([](const ReceivedRequest&) { return ok_with("x"); });
+  HttpClient client(ioc_.get_executor(), {});
+  auto r = call(client, get(server.url("/")), -1s);
+  EXPECT_EQ(r.outcome, Outcome::retryable);
+  EXPECT_EQ(server.requests(), 0u);
+}
+
+TEST_F(HttpClientTest, ServiceUnavailableWithRetryAfter) {
+  TestServer server([](const ReceivedRequest&) {
+    Script s;
+    s.status = 503;
+    s.headers = {{"Retry-After", "7"}};
+    return s;
+  });
+  HttpClient client(ioc_.get_executor(), {});
+  auto r = call(client, get(server.url("/")));
+  EXPECT_EQ(r.outcome, Outcome::retryable);
+  EXPECT_EQ(r.status, 503);
+  ASSERT_TRUE(r.retry_after.has_value());
+  EXPECT_EQ(*r.retry_after, 7s);
+  EXPECT_FALSE(r.error.empty());
+  EXPECT_EQ(client.idle_connections(), 1u);  // an error status still leaves a usable connection
+}
+
+TEST_F(HttpClientTest, RetryAfterDateFormIsIgnored) {
+  TestServer server([](const ReceivedRequest&) {
+    Script s;
+    s.status = 429;
+    s.headers = {{"Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"}};
+    return s;
+  });
+  HttpClient client(ioc_.get_executor(), {});
+  auto r = call(client, get(server.url("/")));
+  EXPECT_EQ(r.outcome, Outcome::retryable);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_FALSE(r.retry_after.has_value());
+}
+
+TEST_F(HttpClientTest, StatusClassificationOverTheWire) {
+  int next_status = 0;
+  TestServer server([&](const ReceivedRequest&) {
+    Script s = ok_with(next_status == 204 ? "" : "{}");  // 204 carries no body
+    s.status = next_status;
+    return s;
+  });
+  HttpClient client(ioc_.get_executor(), {});
+  struct Case {
+    int status;
+    Outcome outcome;
+  };
+  for (auto [status, outcome] : {Case{404, Outcome::permanent}, Case{429, Outcome::retryable},
+                                 Case{400, Outcome::permanent}, Case{408, Outcome::retryable},
+                                 Case{500, Outcome::retryable}, Case{204, Outcome::ok}}) {
+    next_status = status;
+    auto r = call(client, get(server.url("/")));
+    EXPECT_EQ(r.outcome, outcome) << status;
+    EXPECT_EQ(r.status, status);
+    EXPECT_EQ(r.response.status, status);
+  }
+}
+
+TEST_F(HttpClientTest, BodyOverLimitIsPermanent) {
+  TestServer server([](const ReceivedRequest&) { return ok_with(std::string(4096, 'x')); });
+  ClientOptions options;
+  options.max_response_body = 1024;
+  HttpClient client(ioc_.get_executor(), options);
+  auto r = call(client, get(server.url("/")));
+  EXPECT_EQ(r.outcome, Outcome::permanent);
+  EXPECT_EQ(client.idle_connections(), 0u);
+}
+
+TEST_F(HttpClientTest, HeaderOverLimitIsPermanent) {
+  TestServer server([](const ReceivedRequest&) {
+    Script s = ok_with("x");
+    s.headers.emplace_back("X-Big", std::string(2048, 'h'));
+    return s;
+  });
+  ClientOptions options;
+  options.max_response_header = 512;
+  HttpClient client(ioc_.get_executor(), options);
+  EXPECT_EQ(call(client, get(server.url("/"))).outcome, Outcome::permanent);
+}
+
+TEST_F(HttpClientTest, MalformedAnswerIsPermanent) {
+  TestServer server([](const ReceivedRequest&) {
+    Script s;
+    s.raw = "HTTP/1.1 abc Nonsense\r\n\r\n";
+    s.close_after = true;
+    return s;
+  });
+  HttpClient client(ioc_.get_executor(), {});
+  EXPECT_EQ(call(client, get(server.url("/"))).outcome, Outcome::permanent);
+}
+
+TEST_F(HttpClientTest, ChunkedAnswerIsReassembled) {
+  TestServer server([](const ReceivedRequest&) {
+    Script s;
+    s.raw =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "5\r\n{\"a\":\r\n"
+        "3;ext=1\r\n123\r\n"
+        "1\r\n}\r\n"
+        "0\r\n\r\n";
+    return s;
+  });
+  HttpClient client(ioc_.get_executor(), {});
+  auto r = call(client, get(server.url("/")));
+  ASSERT_EQ(r.outcome, Outcome::ok) << r.error;
+  EXPECT_EQ(r.response.body, "{\"a\":123}");
+  EXPECT_EQ(client.idle_connections(), 1u);
+  ASSERT_EQ(call(client, get(server.url("/"))).outcome, Outcome::ok);
+  EXPECT_EQ(server.accepted(), 1u);
+}
+
+TEST_F(HttpClientTest, InterimContinueIsSkipped) {
+  TestServer server([](const ReceivedRequest&) {
+    Script s;
+    s.raw = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\nok";
+    return s;
+  });
+  HttpClient client(ioc_.get_executor(), {});
+  auto r = call(client, get(server.url("/")));
+  ASSERT_EQ(r.outcome, Outcome::ok) << r.error;
+  EXPECT_EQ(r.status, 202);
+  EXPECT_EQ(r.response.body, "ok");
+}
+
+TEST_F(HttpClientTest, Ipv6LiteralWhenAvailable) {
+  std::unique_ptr<TestServer> server;
+  try {
+    server = std::make_unique<TestServer>([](const ReceivedRequest&) { return ok_with("v6"); }, "", "", "::1");
+  } catch (const std::exception&) {
+    GTEST_SKIP() << "no IPv6 loopback here";
+  }
+  HttpClient client(ioc_.get_executor(), {});
+  auto r = call(client, get(server->url("/six")));
+  ASSERT_EQ(r.outcome, Outcome::ok) << r.error;
+  EXPECT_EQ(r.response.body, "v6");
+}
+
+TEST_F(HttpClientTest, ConcurrentRequestsFromManyExecutors) {
+  TestServer server([](const ReceivedRequest& r) { return ok_with(r.target); });
+  HttpClient client(ioc_.get_executor(), {});
+  constexpr int kCalls = 50;
+  std::vector<std::optional<ClientResult>> results(kCalls);
+  auto deadline = std::chrono::steady_clock::now() + kGenerous;
+  for (int i = 0; i < kCalls; ++i) {
+    asio::co_spawn(
+        asio::make_strand(ioc_),
+        [&, i]() -> asio::awaitable<void> {
+          results[i] = co_await client.request(get(server.url("/n/" + std::to_string(i))), deadline);
+        },
+        asio::detached);
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([this] { ioc_.run(); });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  for (int i = 0; i < kCalls; ++i) {
+    ASSERT_TRUE(results[i].has_value()) << i;
+    EXPECT_EQ(results[i]->outcome, Outcome::ok) << i << " " << results[i]->error;
+    EXPECT_EQ(results[i]->response.body, "/n/" + std::to_string(i));
+  }
+  EXPECT_EQ(server.requests(), static_cast<std::size_t>(kCalls));
+  EXPECT_LE(client.idle_connections(), ClientOptions{}.max_idle_per_host);
+  EXPECT_LE(server.accepted(), static_cast<std::size_t>(kCalls));
+}
+
+// --- TLS -------------------------------------------------------------------------------------
+
+class HttpsClientTest : public HttpClientTest {
+ protected:
+  static void SetUpTestSuite() {
+    char pattern[] = "/tmp/hub-http-client-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    ASSERT_TRUE(make_cert("good", "subjectAltName=DNS:localhost,IP:127.0.0.1"));
+    ASSERT_TRUE(make_cert("other", "subjectAltName=DNS:other.invalid"));
+  }
+
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  static bool make_cert(const std::string& name, const std::string& san) {
+    std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -addext " + san +
+                      " -days 1 -keyout " + key(name) + " -out " + cert(name) + " >/dev/null 2>&1";
+    return std::system(cmd.c_str()) == 0 && std::filesystem::exists(cert(name));
+  }
+
+  static std::string cert(const std::string& name) { return dir_ + "/" + name + ".crt"; }
+  static std::string key(const std::string& name) { return dir_ + "/" + name + ".key"; }
+
+  static ClientOptions trusting(const std::string& name) {
+    ClientOptions options;
+    options.ca_file = cert(name);
+    return options;
+  }
+
+  static inline std::string dir_;
+};
+
+TEST_F(HttpsClientTest, TrustedCertificateSucceedsAndIsReused) {
+  TestServer server([](const ReceivedRequest& r) { return ok_with("tls " + r.target); }, cert("good"), key("good"));
+  HttpClient client(ioc_.get_executor(), trusting("good"));
+  auto r = call(client, get(server.url("/a")));
+  ASSERT_EQ(r.outcome, Outcome::ok) << r.error;
+  EXPECT_EQ(r.response.body, "tls /a");
+  ClientRequest post;
+  post.method = "POST";
+  post.url = server.url("/b");
+  post.body = "payload";
+  auto second = call(client, post);
+  ASSERT_EQ(second.outcome, Outcome::ok) << second.error;
+  EXPECT_EQ(second.response.body, "tls /b");
+  EXPECT_EQ(server.accepted(), 1u);
+}
+
+TEST_F(HttpsClientTest, HostNameWithSni) {
+  TestServer server([](const ReceivedRequest& r) { return ok_with(header_of(r, "Host")); }, cert("good"),
+                    key("good"));
+  HttpClient client(ioc_.get_executor(), trusting("good"));
+  auto r = call(client, get("https://localhost:" + std::to_string(server.port()) + "/"));
+  ASSERT_EQ(r.outcome, Outcome::ok) << r.error;
+  EXPECT_EQ(r.response.body, "localhost:" + std::to_string(server.port()));
+}
+
+TEST_F(HttpsClientTest, UntrustedCertificateIsPermanent) {
+  TestServer server([](const ReceivedRequest&) { return ok_with("x"); }, cert("good"), key("good"));
+  HttpClient client(ioc_.get_executor(), {});
+  auto r = call(client, get(server.url("/")));
+  EXPECT_EQ(r.outcome, Outcome::permanent);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(server.requests(), 0u);
+}
+
+TEST_F(HttpsClientTest, HostNameMismatchIsPermanent) {
+  TestServer server([](const ReceivedRequest&) { return ok_with("x"); }, cert("other"), key("other"));
+  HttpClient client(ioc_.get_executor(), trusting("other"));
+  auto r = call(client, get(server.url("/")));
+  EXPECT_EQ(r.outcome, Outcome::permanent);
+  EXPECT_EQ(server.requests(), 0u);
+}
+
+TEST_F(HttpsClientTest, VerificationCanBeDisabled) {
+  TestServer server([](const ReceivedRequest&) { return ok_with("x"); }, cert("other"), key("other"));
+  ClientOptions options;
+  options.verify_peer = false;
+  HttpClient client(ioc_.get_executor(), options);
+  EXPECT_EQ(call(client, get(server.url("/"))).outcome, Outcome::ok);
+}
+
+TEST_F(HttpsClientTest, MissingCaFileIsPermanent) {
+  ClientOptions options;
+  options.ca_file = dir_ + "/does-not-exist.pem";
+  HttpClient client(ioc_.get_executor(), options);
+  EXPECT_EQ(call(client, get("https://127.0.0.1:1/")).outcome, Outcome::permanent);
+}
+
+TEST_F(HttpsClientTest, ConcurrentTlsRequests) {
+  TestServer server([](const ReceivedRequest& r) { return ok_with(r.target); }, cert("good"), key("good"));
+  HttpClient client(ioc_.get_executor(), trusting("good"));
+  constexpr int kCalls = 20;
+  std::vector<std::optional<ClientResult>> results(kCalls);
+  auto deadline = std::chrono::steady_clock::now() + kGenerous;
+  for (int i = 0; i < kCalls; ++i) {
+    asio::co_spawn(
+        asio::make_strand(ioc_),
+        [&, i]() -> asio::awaitable<void> {
+          results[i] = co_await client.request(get(server.url("/t/" + std::to_string(i))), deadline);
+        },
+        asio::detached);
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([this] { ioc_.run(); });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  for (int i = 0; i < kCalls; ++i) {
+    ASSERT_TRUE(results[i].has_value()) << i;
+    EXPECT_EQ(results[i]->outcome, Outcome::ok) << i << " " << results[i]->error;
+    EXPECT_EQ(results[i]->response.body, "/t/" + std::to_string(i));
+  }
+}
+
+}  // namespace
