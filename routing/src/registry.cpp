@@ -3,7 +3,6 @@
 
 #include "party_record.hpp"
 
-#include <adapters/crypto.hpp>
 #include <hub/core/log.hpp>
 #include <hub/store/redis.hpp>
 
@@ -17,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <list>
+#include <random>
 
 namespace hub::routing {
 namespace {
@@ -71,6 +71,19 @@ void normalize_roles(model::Party& p) {
       r.ref = *ref;
     }
   }
+}
+
+/// A party id: "p" + 16 hex digits. Not a secret (tokens come from the admin layer's CSPRNG), so a
+/// seeded std generator keeps routing free of the transport layer's crypto.
+std::string new_party_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id = "p";
+  auto v = rng();
+  for (int i = 0; i < 16; ++i) {
+    id += kHex[(v >> (i * 4)) & 0xf];
+  }
+  return id;
 }
 
 std::int64_t unix_now() {
@@ -263,7 +276,7 @@ struct Registry::Impl : std::enable_shared_from_this<Registry::Impl> {
 
   asio::awaitable<Result<model::Party>> do_create(model::Party party) {
     for (int attempt = 0; attempt < 3; ++attempt) {
-      party.id = "p" + crypto::random_hex(8);
+      party.id = new_party_id();
       party.created_at = party.updated_at = unix_now();
       normalize_roles(party);
       auto reason = model::validate(party);
