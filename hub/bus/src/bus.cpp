@@ -92,7 +92,12 @@ std::string object_state(std::string_view destination, Kind kind, std::string_vi
   return "hub:obj:" + std::string(destination) + ":" + std::string(to_string(kind)) + ":" + std::string(key);
 }
 unsigned lane_of(Kind kind, std::string_view key, unsigned lanes) noexcept {
-  auto h = fnv1a(key, fnv1a(to_string(kind)));
+  // Objects of one ordering group (the key up to '|') share a lane, so that a Location and its
+  // EVSEs and connectors ("NL/ABC/LOC1", "NL/ABC/LOC1|EVSE1") reach a receiver in push order.
+  auto group = key.substr(0, key.find('|'));
+  bool location_family =
+      kind == Kind::location || kind == Kind::evse || kind == Kind::connector || kind == Kind::evse_status;
+  auto h = fnv1a(group, fnv1a(location_family ? std::string_view("location") : to_string(kind)));
   return lanes == 0 ? 0 : static_cast<unsigned>(h % lanes);
 }
 }  // namespace keys

@@ -251,6 +251,24 @@ Config load_string(const std::string& toml_text, const EnvLookup& env, const std
       throw ConfigError("bus.backoff_max_ms", "must not be below bus.backoff_initial_ms");
     }
   }
+  {
+    auto s = root.sub("ocpi");
+    s.read("country_code", c.ocpi.country_code);
+    s.read("party_id", c.ocpi.party_id);
+    s.read("name", c.ocpi.name);
+    s.read_ms("forward_timeout_ms", c.ocpi.forward_timeout);
+    s.read_ms("authorize_timeout_ms", c.ocpi.authorize_timeout);
+    s.read_ms("delivery_timeout_ms", c.ocpi.delivery_timeout);
+    s.read_ms("alive_interval_ms", c.ocpi.alive_interval);
+    s.read("page_limit", c.ocpi.page_limit, 1, 10000);
+    std::size_t ttl = static_cast<std::size_t>(c.ocpi.command_ttl.count());
+    s.read("command_ttl_s", ttl, 60, 30LL * 86400);
+    c.ocpi.command_ttl = std::chrono::seconds(static_cast<long long>(ttl));
+    s.finish();
+    if (c.ocpi.country_code.size() != 2 || c.ocpi.party_id.size() != 3) {
+      throw ConfigError("ocpi.country_code", "country_code must have 2 and party_id 3 characters");
+    }
+  }
   root.finish();
 
   if (!c.secrets_file.empty()) {

@@ -49,7 +49,7 @@ struct Event {
   std::string source;       ///< party id of the sender
   std::string destination;  ///< party id of the receiver
   Kind kind = Kind::cdr;
-  std::string key;          ///< the object's identity within its kind (e.g. CDR id, "LOC1/EVSE1")
+  std::string key;          ///< identity within its kind; "group|rest" orders a group (e.g. "NL/ABC/LOC1|EVSE1")
   std::string payload;      ///< canonical serialisation
 };
 
@@ -92,6 +92,8 @@ class Bus {
 namespace keys {
 std::string lane_stream(std::string_view destination, unsigned lane);
 std::string object_state(std::string_view destination, Kind kind, std::string_view key);
+/// The lane of an object: by its ordering group (key up to the first '|'; location, evse,
+/// connector and evse_status share groups), so related objects keep their order.
 unsigned lane_of(Kind kind, std::string_view key, unsigned lanes) noexcept;
 inline constexpr const char* kActive = "hub:q:active";
 inline constexpr const char* kNotify = "hub:q:notify";

@@ -56,6 +56,19 @@ struct BusConfig {
   unsigned max_lanes = 1024;
 };
 
+/// The hub's OCPI identity and limits (docs/ocpi.md).
+struct OcpiConfig {
+  std::string country_code = "XX";  ///< the hub's own role (HUB) in credentials and routing headers
+  std::string party_id = "HUB";
+  std::string name = "roaming-hub";
+  std::chrono::milliseconds forward_timeout{10000};    ///< synchronous forwarded requests (4002 after it)
+  std::chrono::milliseconds authorize_timeout{5000};  ///< real-time authorize routed to the eMSP
+  std::chrono::milliseconds delivery_timeout{15000};  ///< one push delivered to a party
+  std::chrono::milliseconds alive_interval{300000};   ///< versions probe of every connected party
+  std::size_t page_limit = 100;                       ///< X-Limit of the hub's own lists
+  std::chrono::seconds command_ttl{86400};            ///< how long a rewritten response_url is kept
+};
+
 struct Config {
   // [hub]
   std::string public_url;  ///< base URL partners reach the API listener at; default from api.listen
@@ -72,6 +85,7 @@ struct Config {
 
   RedisConfig redis;
   BusConfig bus;
+  OcpiConfig ocpi;
 };
 
 /// A configuration error: `key` is the dotted path of the first bad key ("api.listen").

@@ -41,6 +41,7 @@ struct OcpiCredentials {
   std::string token_c;      ///< token the party uses to call the hub
   std::string versions_url; ///< the party's versions endpoint
   std::string version;      ///< negotiated version, e.g. "2.2.1"
+  bool auth_plain = false;  ///< send the token raw in Authorization (older peers), not Base64
   bool operator==(const OcpiCredentials&) const = default;
 };
 

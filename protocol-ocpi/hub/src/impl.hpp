@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include "store.hpp"
+#include "wire.hpp"
+
+#include <ocpi/hub.hpp>
+
+#include <adapters/http_client.hpp>
+#include <hub/bus/bus.hpp>
+#include <hub/core/log.hpp>
+#include <routing/registry.hpp>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <map>
+#include <mutex>
+#include <set>
+
+namespace hub::ocpi {
+
+inline constexpr std::string_view kVersion = "2.2.1";
+
+/// What one inbound request carries once authenticated.
+struct Ctx {
+  http::Request& req;
+  routing::RoutingTablePtr table;
+  const model::Party* party = nullptr;
+  bool with_token_a = false;  ///< authenticated with the registration token A
+  bool plain_token = false;   ///< the token was sent raw, not Base64
+  wire::Routing routing;
+  std::string correlation_id;
+};
+
+/// A resolved receiver of a request or push.
+struct Target {
+  const model::Party* party = nullptr;
+  model::PartyRef ref;  ///< the role reference used in OCPI-to-*
+};
+
+struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
+  Impl(boost::asio::any_io_executor executor, boost::asio::any_io_executor redis_executor, store::RedisClient& redis,
+       routing::Registry& registry, bus::Bus& bus, http::HttpClient& client, HubOptions options,
+       metrics::Metrics* metrics);
+
+  boost::asio::any_io_executor executor;
+  routing::Registry& registry;
+  bus::Bus& bus;
+  http::HttpClient& client;
+  HubOptions options;
+  metrics::Metrics* metrics;
+  ObjectStore store;
+  std::shared_ptr<spdlog::logger> log = hub::log::get("ocpi");
+  boost::asio::steady_timer alive_timer;
+
+  mutable std::mutex mutex;
+  std::string public_url_;
+  std::map<std::string, std::string> client_info_;  ///< "CC/PID/ROLE" -> ClientInfo JSON last pushed
+  std::set<std::string> client_info_receivers_;     ///< party ids that had a hubclientinfo receiver
+  bool stopping = false;
+
+  std::string public_url() const;
+  std::string version_url() const { return public_url() + "/ocpi/" + std::string(kVersion); }
+  std::string module_url(std::string_view interface, std::string_view module) const {
+    return version_url() + "/" + std::string(interface) + "/" + std::string(module);
+  }
+
+  // hub.cpp
+  boost::asio::awaitable<http::Response> handle(http::Request& req);
+  http::Response versions(Ctx& ctx);
+  http::Response details(Ctx& ctx);
+  std::string hub_credentials(const std::string& token) const;
+  boost::asio::awaitable<http::Response> credentials(Ctx& ctx);
+  http::Response client_info_list(Ctx& ctx);
+  boost::asio::awaitable<Result<model::Party>> connect(std::string party_id, std::string versions_url,
+                                                       std::string token_a);
+  /// GET versions + the 2.2.1 details of a platform; fills versions_url/version/endpoints.
+  boost::asio::awaitable<Result<void>> read_endpoints(std::string versions_url, std::string token, bool& plain,
+                                                      std::string& version_url_out,
+                                                      std::vector<model::Endpoint>& endpoints, std::string& failure);
+  boost::asio::awaitable<http::ClientResult> call(const model::Party& dest, std::string method, std::string url,
+                                                  std::string body, std::chrono::milliseconds timeout,
+                                                  std::optional<model::PartyRef> to,
+                                                  std::optional<model::PartyRef> from,
+                                                  std::string correlation_id);
+  boost::asio::awaitable<bus::DeliveryResult> deliver(const bus::Delivery& d);
+  void on_registry_change(const routing::RoutingTable& table);
+  boost::asio::awaitable<void> alive_loop();
+  boost::asio::awaitable<void> probe(model::Party party);
+
+  // modules.cpp
+  boost::asio::awaitable<http::Response> functional(Ctx& ctx, std::string_view interface, std::string_view module,
+                                                    std::vector<std::string> rest);
+  boost::asio::awaitable<http::Response> callback(Ctx& ctx, std::string handle);
+  /// Forwards the request synchronously to one receiver; passes its answer back.
+  boost::asio::awaitable<http::Response> forward(Ctx& ctx, const Target& target, std::string_view module,
+                                                 std::string_view interface, std::string suffix, std::string body,
+                                                 std::chrono::milliseconds timeout);
+  /// Stores a push and queues it for its receivers; the answer to the sender.
+  boost::asio::awaitable<http::Response> locations_push(Ctx& ctx, const model::PartyRef& from,
+                                                        std::vector<std::string> rest);
+  boost::asio::awaitable<http::Response> object_push(Ctx& ctx, const model::PartyRef& from, std::string_view module,
+                                                     std::vector<std::string> rest);
+  boost::asio::awaitable<http::Response> cdr_post(Ctx& ctx, const model::PartyRef& from);
+  boost::asio::awaitable<http::Response> receiver_get(Ctx& ctx, std::string_view module, std::vector<std::string> rest);
+  boost::asio::awaitable<http::Response> sender_get(Ctx& ctx, std::string_view module, std::vector<std::string> rest);
+  boost::asio::awaitable<http::Response> authorize(Ctx& ctx, std::string uid);
+  boost::asio::awaitable<http::Response> command(Ctx& ctx, std::string type);
+  boost::asio::awaitable<http::Response> charging_profile(Ctx& ctx, std::string_view interface, std::string session_id);
+  boost::asio::awaitable<http::Response> publish(Ctx& ctx, const std::vector<Target>& targets, bus::Kind kind,
+                                                 std::string key, const std::string& canonical, bool broadcast,
+                                                 const model::PartyRef& from, http::Response ok);
+
+  /// The party (and role ref) holding a role with this reference.
+  Target find_target(const routing::RoutingTable& table, const model::PartyRef& ref) const;
+  /// Every connected OCPI party (other than `except`) offering `module` RECEIVER with one of `roles`.
+  std::vector<Target> broadcast_targets(const routing::RoutingTable& table, std::string_view module,
+                                        const std::vector<model::Role>& roles, const std::string& except) const;
+};
+
+/// The endpoint URL a party offers for a module and interface ("" when none).
+std::string endpoint_of(const model::Party& p, std::string_view module, std::string_view interface);
+/// Whether the party holds a role with this reference.
+bool holds(const model::Party& p, const model::PartyRef& ref);
+/// Percent-escapes the characters that separate parts of a bus key ('/', '|', '?', '%').
+std::string key_escape(std::string_view s);
+std::string upper(std::string_view s);
+
+}  // namespace hub::ocpi

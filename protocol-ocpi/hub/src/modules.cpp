@@ -1,0 +1,903 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The functional modules of the hub role: pushes, GETs, authorisation, commands, charging profiles.
+#include "impl.hpp"
+
+#include <ocpi/codec.hpp>
+
+#include <boost/asio/use_awaitable.hpp>
+
+#include <random>
+
+namespace hub::ocpi {
+namespace {
+
+namespace asio = boost::asio;
+
+std::string random_hex(std::size_t bytes) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < bytes; ++i) {
+    auto b = static_cast<unsigned>(rng() & 0xFF);
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+bool same(std::string_view a, std::string_view b) { return upper(a) == upper(b); }
+
+bool same_ref(const model::PartyRef& a, const model::PartyRef& b) {
+  return same(a.country_code, b.country_code) && same(a.party_id, b.party_id);
+}
+
+http::Response invalid(std::string_view message) { return wire::reply(200, 2001, message); }
+
+template <class T>
+http::Response invalid(const Decoded<T>& d) {
+  return wire::reply(200, 2001, d.message());
+}
+
+/// "{...}" with the hub's routing member placed first.
+std::string with_route(const std::string& json, const model::PartyRef& from, const model::PartyRef& to,
+                       std::string_view extra = {}) {
+  std::string route = "\"x_hub_route\":\"" + from.country_code + " " + from.party_id + " " + to.country_code + " " +
+                      to.party_id + "\"";
+  if (!extra.empty()) {
+    route += ",";
+    route += extra;
+  }
+  auto brace = json.find('{');
+  if (brace == std::string::npos) {
+    return "{" + route + "}";
+  }
+  auto rest = std::string_view(json).substr(brace + 1);
+  auto first = rest.find_first_not_of(" \t\r\n");
+  bool empty = first != std::string_view::npos && rest[first] == '}';
+  return "{" + route + (empty ? "" : ",") + std::string(rest);
+}
+
+/// The OCPI 2.2.1 form of a stored canonical object (drops the x_hub_* members).
+template <class T>
+std::string to_wire(const std::string& canonical) {
+  auto d = decode<T>(canonical, DecodeOptions{false});
+  return d ? encode(*d.value, Flavor::ocpi221) : canonical;
+}
+
+std::string query_of(const http::Request& req) {
+  auto q = req.target.find('?');
+  return q == std::string::npos ? std::string() : req.target.substr(q);
+}
+
+std::string escape_segment(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~' || c == '*' || c == ':' || c == '+') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+/// The query string with one parameter's value replaced.
+std::string replace_query(const std::string& query, std::string_view name, std::string_view value) {
+  std::string out;
+  std::string_view q = query;
+  if (!q.empty() && q.front() == '?') {
+    q.remove_prefix(1);
+  }
+  while (!q.empty()) {
+    auto amp = q.find('&');
+    auto part = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    auto eq = part.find('=');
+    auto key = part.substr(0, eq);
+    out += out.empty() ? "?" : "&";
+    if (key == name) {
+      out += std::string(name) + "=" + escape_segment(value);
+    } else {
+      out += part;
+    }
+  }
+  return out;
+}
+
+std::optional<model::PartyRef> member_owner(std::string_view member) {
+  // "CC:PID:ID"
+  if (member.size() < 7 || member[2] != ':' || member[6] != ':') {
+    return std::nullopt;
+  }
+  return model::PartyRef{std::string(member.substr(0, 2)), std::string(member.substr(3, 3))};
+}
+
+const std::vector<model::Role> kCpoAudience{model::Role::emsp, model::Role::nsp, model::Role::other, model::Role::scsp};
+const std::vector<model::Role> kEmspAudience{model::Role::cpo};
+
+}  // namespace
+
+asio::awaitable<http::Response> OcpiHub::Impl::functional(Ctx& ctx, std::string_view interface, std::string_view module,
+                                                          std::vector<std::string> rest) {
+  static const std::set<std::string_view> kModules{"locations", "sessions", "cdrs", "tariffs",
+                                                   "tokens", "commands", "chargingprofiles"};
+  if (!kModules.count(module)) {
+    co_return wire::reply(404, 2000, "no such module");
+  }
+  std::string header_error;
+  ctx.routing = wire::routing_headers(ctx.req.headers, header_error);
+  if (!header_error.empty()) {
+    co_return invalid(header_error);
+  }
+  const auto& party = *ctx.party;
+  model::PartyRef from;
+  if (ctx.routing.from) {
+    if (!holds(party, *ctx.routing.from)) {
+      co_return invalid("OCPI-from-country-code/OCPI-from-party-id name a role the authenticated party does not hold");
+    }
+    from = *ctx.routing.from;
+  } else if (!party.roles.empty()) {
+    from = party.roles.front().ref;
+  }
+  ctx.routing.from = from;
+  if (ctx.routing.to && same_ref(*ctx.routing.to, options.hub_ref)) {
+    ctx.routing.to.reset();  // addressed to the hub: broadcast / GET-All / open routing
+  }
+  const auto& m = ctx.req.method;
+  http::Response r;
+  if (interface == "RECEIVER") {
+    if (module == "locations" && (m == "PUT" || m == "PATCH") && rest.size() >= 3 && rest.size() <= 5) {
+      r = co_await locations_push(ctx, from, std::move(rest));
+    } else if ((module == "sessions" || module == "tokens") && (m == "PUT" || m == "PATCH") && rest.size() == 3) {
+      r = co_await object_push(ctx, from, module, std::move(rest));
+    } else if (module == "tariffs" && (m == "PUT" || m == "DELETE") && rest.size() == 3) {
+      r = co_await object_push(ctx, from, module, std::move(rest));
+    } else if (module == "cdrs" && m == "POST" && rest.empty()) {
+      r = co_await cdr_post(ctx, from);
+    } else if (module == "commands" && m == "POST" && rest.size() == 1) {
+      r = co_await command(ctx, rest[0]);
+    } else if (module == "chargingprofiles" && (m == "GET" || m == "PUT" || m == "DELETE") && rest.size() == 1) {
+      r = co_await charging_profile(ctx, interface, rest[0]);
+    } else if (m == "GET" && rest.size() >= 3 && module != "commands" && module != "chargingprofiles") {
+      r = co_await receiver_get(ctx, module, std::move(rest));
+    } else {
+      r = wire::reply(405, 2000, "method or path not supported on this receiver interface");
+    }
+  } else {
+    if (m == "GET" && module != "commands" && module != "chargingprofiles") {
+      r = co_await sender_get(ctx, module, std::move(rest));
+    } else if (module == "tokens" && m == "POST" && rest.size() == 2 && rest[1] == "authorize") {
+      r = co_await authorize(ctx, rest[0]);
+    } else if (module == "sessions" && m == "PUT" && rest.size() == 2 && rest[1] == "charging_preferences") {
+      Target t;
+      if (ctx.routing.to) {
+        t = find_target(*ctx.table, *ctx.routing.to);
+      } else {
+        auto owners = co_await store.owners("sessions", rest[0]);
+        if (owners && !owners->empty()) {
+          if (auto ref = member_owner(owners->front())) {
+            t = find_target(*ctx.table, *ref);
+          }
+        }
+      }
+      r = t.party == nullptr ? wire::reply(200, 4001, "unknown receiver for this session")
+                             : co_await forward(ctx, t, "sessions", "SENDER",
+                                                "/" + escape_segment(rest[0]) + "/charging_preferences", ctx.req.body,
+                                                options.forward_timeout);
+    } else if (module == "chargingprofiles" && m == "PUT" && rest.size() == 1) {
+      r = co_await charging_profile(ctx, interface, rest[0]);
+    } else {
+      r = wire::reply(405, 2000, "method or path not supported on this sender interface");
+    }
+  }
+  if (r.header("OCPI-to-party-id").empty()) {
+    wire::set_routing_headers(r.headers, from, options.hub_ref);
+  }
+  co_return r;
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::publish(Ctx& ctx, const std::vector<Target>& targets, bus::Kind kind,
+                                                       std::string key, const std::string& canonical, bool broadcast,
+                                                       const model::PartyRef& from, http::Response ok) {
+  std::vector<bus::Event> events;
+  events.reserve(targets.size());
+  for (const auto& t : targets) {
+    events.push_back({ctx.party->id, t.party->id, kind, key, with_route(canonical, broadcast ? options.hub_ref : from, t.ref)});
+  }
+  if (events.empty()) {
+    co_return ok;
+  }
+  auto results = co_await bus.publish_many(std::move(events));
+  for (const auto& res : results) {
+    if (!res) {
+      log->warn("{}", hub::log::with("push not queued", {{"key", key}, {"error", res.error().message()}}));
+      co_return wire::reply(200, 3000, "the hub could not queue the push; send it again");
+    }
+  }
+  co_return ok;
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::locations_push(Ctx& ctx, const model::PartyRef& from,
+                                                              std::vector<std::string> rest) {
+  auto owner = model::make_party_ref(rest[0], rest[1]);
+  if (!owner) {
+    co_return invalid("country_code/party_id in the URL are malformed");
+  }
+  if (!holds(*ctx.party, *owner)) {
+    co_return invalid("the URL's country_code/party_id are not a role of the sender");
+  }
+  bool patch = ctx.req.method == "PATCH";
+  if (!wire::is_object(ctx.req.body)) {
+    co_return wire::reply(400, 2001, "body must be a JSON object");
+  }
+  auto stored = co_await store.get("locations", *owner, rest[2]);
+  if (!stored) {
+    co_return wire::reply(200, 3000, "store unavailable; try again");
+  }
+  model::Location loc;
+  bus::Kind kind = bus::Kind::location;
+  std::string key = key_escape(owner->country_code) + "/" + key_escape(owner->party_id) + "/" + key_escape(rest[2]);
+  std::string payload;
+  if (rest.size() == 3) {
+    Decoded<model::Location> d;
+    if (patch) {
+      if (!*stored) {
+        co_return wire::reply(404, 2003, "unknown location: PUT the full Location first");
+      }
+      auto merged = merge_patch(**stored, ctx.req.body);
+      if (!merged) {
+        co_return invalid("PATCH must be a JSON object with last_updated");
+      }
+      d = decode<model::Location>(*merged);
+    } else {
+      d = decode<model::Location>(ctx.req.body);
+    }
+    if (!d) {
+      co_return invalid(d);
+    }
+    loc = std::move(*d.value);
+    if (!same(loc.country_code, owner->country_code) || !same(loc.party_id, owner->party_id) || !same(loc.id, rest[2])) {
+      co_return invalid("country_code, party_id and id in the body must match the URL");
+    }
+    payload = encode(loc, Flavor::canonical);
+  } else {
+    if (!*stored) {
+      co_return wire::reply(404, 2003, "unknown location: PUT the full Location before its EVSEs");
+    }
+    auto d = decode<model::Location>(**stored, DecodeOptions{false});
+    if (!d) {
+      co_return wire::reply(200, 3000, "stored location unreadable");
+    }
+    loc = std::move(*d.value);
+    auto evse_it = std::find_if(loc.evses.begin(), loc.evses.end(), [&](const model::Evse& e) { return same(e.uid, rest[3]); });
+    key += "|" + key_escape(rest[3]);
+    if (rest.size() == 4) {
+      kind = bus::Kind::evse;
+      Decoded<model::Evse> e;
+      if (patch) {
+        if (evse_it == loc.evses.end()) {
+          co_return wire::reply(404, 2001, "unknown EVSE: PUT it first");
+        }
+        auto merged = merge_patch(encode(*evse_it, Flavor::canonical), ctx.req.body);
+        if (!merged) {
+          co_return invalid("PATCH must be a JSON object with last_updated");
+        }
+        e = decode<model::Evse>(*merged);
+      } else {
+        e = decode<model::Evse>(ctx.req.body);
+      }
+      if (!e) {
+        co_return invalid(e);
+      }
+      if (!same(e.value->uid, rest[3])) {
+        co_return invalid("uid in the body must match the URL");
+      }
+      payload = encode(*e.value, Flavor::canonical);
+      loc.last_updated = std::max(loc.last_updated, e.value->last_updated);
+      if (evse_it == loc.evses.end()) {
+        loc.evses.push_back(std::move(*e.value));
+      } else {
+        *evse_it = std::move(*e.value);
+      }
+    } else {
+      kind = bus::Kind::connector;
+      if (evse_it == loc.evses.end()) {
+        co_return wire::reply(404, 2001, "unknown EVSE: PUT it before its connectors");
+      }
+      auto& evse = *evse_it;
+      auto conn_it = std::find_if(evse.connectors.begin(), evse.connectors.end(),
+                                  [&](const model::Connector& c) { return same(c.id, rest[4]); });
+      key += "/" + key_escape(rest[4]);
+      Decoded<model::Connector> c;
+      if (patch) {
+        if (conn_it == evse.connectors.end()) {
+          co_return wire::reply(404, 2001, "unknown connector: PUT it first");
+        }
+        auto merged = merge_patch(encode(*conn_it, Flavor::canonical), ctx.req.body);
+        if (!merged) {
+          co_return invalid("PATCH must be a JSON object with last_updated");
+        }
+        c = decode<model::Connector>(*merged);
+      } else {
+        c = decode<model::Connector>(ctx.req.body);
+      }
+      if (!c) {
+        co_return invalid(c);
+      }
+      if (!same(c.value->id, rest[4])) {
+        co_return invalid("id in the body must match the URL");
+      }
+      payload = encode(*c.value, Flavor::canonical);
+      evse.last_updated = std::max(evse.last_updated, c.value->last_updated);
+      loc.last_updated = std::max(loc.last_updated, c.value->last_updated);
+      if (conn_it == evse.connectors.end()) {
+        evse.connectors.push_back(std::move(*c.value));
+      } else {
+        *conn_it = std::move(*c.value);
+      }
+    }
+  }
+  std::vector<Target> targets;
+  bool broadcast = !ctx.routing.to;
+  if (ctx.routing.to) {
+    auto t = find_target(*ctx.table, *ctx.routing.to);
+    if (t.party == nullptr) {
+      co_return wire::reply(200, 4001, "unknown receiver");
+    }
+    targets.push_back(t);
+  } else {
+    targets = broadcast_targets(*ctx.table, "locations", kCpoAudience, ctx.party->id);
+  }
+  std::vector<std::string> visible;
+  if (!broadcast) {
+    visible.push_back(targets.front().party->id);
+  }
+  auto existed = co_await store.put("locations", *owner, loc.id, encode(loc, Flavor::canonical),
+                                    loc.last_updated.unix_ms(), std::move(visible));
+  if (!existed) {
+    co_return wire::reply(200, 3000, "store unavailable; try again");
+  }
+  bool created = rest.size() == 3 ? !*existed : true;
+  co_return co_await publish(ctx, targets, kind, key, payload, broadcast, from,
+                             wire::reply(created && !patch ? 201 : 200, 1000, ""));
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::object_push(Ctx& ctx, const model::PartyRef& from,
+                                                           std::string_view module, std::vector<std::string> rest) {
+  auto owner = model::make_party_ref(rest[0], rest[1]);
+  if (!owner) {
+    co_return invalid("country_code/party_id in the URL are malformed");
+  }
+  if (!holds(*ctx.party, *owner)) {
+    co_return invalid("the URL's country_code/party_id are not a role of the sender");
+  }
+  const auto& method = ctx.req.method;
+  std::string id = rest[2];
+  std::string key = key_escape(owner->country_code) + "/" + key_escape(owner->party_id) + "/" + key_escape(rest[2]);
+  std::string token_type;
+  if (module == "tokens") {
+    token_type = ctx.req.query("type");
+    if (token_type.empty()) {
+      token_type = "RFID";
+    }
+    if (!model::enum_from_string<model::TokenType>(token_type)) {
+      co_return invalid("type must be a TokenType");
+    }
+    id += "#" + token_type;
+    key += "?type=" + token_type;
+  }
+  bool broadcast = !ctx.routing.to;
+  std::vector<Target> targets;
+  if (ctx.routing.to) {
+    auto t = find_target(*ctx.table, *ctx.routing.to);
+    if (t.party == nullptr) {
+      co_return wire::reply(200, 4001, "unknown receiver");
+    }
+    targets.push_back(t);
+  } else if (module == "tariffs") {
+    targets = broadcast_targets(*ctx.table, "tariffs", kCpoAudience, ctx.party->id);
+  } else if (module == "tokens") {
+    targets = broadcast_targets(*ctx.table, "tokens", kEmspAudience, ctx.party->id);
+  }
+  std::string mod(module);
+  if (method == "DELETE") {
+    auto removed = co_await store.remove(mod, *owner, id);
+    if (!removed) {
+      co_return wire::reply(200, 3000, "store unavailable; try again");
+    }
+    if (!*removed) {
+      co_return wire::reply(404, 2000, "unknown tariff");
+    }
+    co_return co_await publish(ctx, targets, bus::Kind::tariff, key, "{\"x_hub_deleted\":\"1\"}", broadcast, from,
+                               wire::reply(200, 1000, ""));
+  }
+  if (!wire::is_object(ctx.req.body)) {
+    co_return wire::reply(400, 2001, "body must be a JSON object");
+  }
+  std::string document = ctx.req.body;
+  std::optional<std::string> stored;
+  if (method == "PATCH") {
+    auto s = co_await store.get(mod, *owner, id);
+    if (!s) {
+      co_return wire::reply(200, 3000, "store unavailable; try again");
+    }
+    if (!*s) {
+      co_return wire::reply(404, 2001, "unknown object: PUT the full object first");
+    }
+    stored = **s;
+    auto merged = merge_patch(*stored, ctx.req.body);
+    if (!merged) {
+      co_return invalid("PATCH must be a JSON object with last_updated");
+    }
+    document = *merged;
+  }
+  std::string canonical;
+  std::int64_t last_updated = 0;
+  bus::Kind kind = bus::Kind::session;
+  if (module == "sessions") {
+    auto d = decode<model::Session>(document);
+    if (!d) {
+      co_return invalid(d);
+    }
+    auto& s = *d.value;
+    if (!same(s.country_code, owner->country_code) || !same(s.party_id, owner->party_id) || !same(s.id, rest[2])) {
+      co_return invalid("country_code, party_id and id in the body must match the URL");
+    }
+    if (stored && wire::has_member(ctx.req.body, "charging_periods")) {
+      // Sessions PATCH appends charging periods (OCPI 2.2.1 sessions module).
+      auto old = decode<model::Session>(*stored, DecodeOptions{false});
+      if (old) {
+        auto periods = std::move(old.value->charging_periods);
+        periods.insert(periods.end(), s.charging_periods.begin(), s.charging_periods.end());
+        s.charging_periods = std::move(periods);
+      }
+    }
+    if (!ctx.routing.to) {
+      auto t = find_target(*ctx.table, {s.cdr_token.country_code, s.cdr_token.party_id});
+      if (t.party == nullptr) {
+        co_return wire::reply(200, 4001, "no party holds the token's country_code/party_id");
+      }
+      targets = {t};
+      broadcast = false;
+    }
+    canonical = encode(s, Flavor::canonical);
+    last_updated = s.last_updated.unix_ms();
+  } else if (module == "tariffs") {
+    kind = bus::Kind::tariff;
+    auto d = decode<model::Tariff>(document);
+    if (!d) {
+      co_return invalid(d);
+    }
+    if (!same(d.value->country_code, owner->country_code) || !same(d.value->party_id, owner->party_id) ||
+        !same(d.value->id, rest[2])) {
+      co_return invalid("country_code, party_id and id in the body must match the URL");
+    }
+    canonical = encode(*d.value, Flavor::canonical);
+    last_updated = d.value->last_updated.unix_ms();
+  } else {
+    kind = bus::Kind::token;
+    auto d = decode<model::Token>(document);
+    if (!d) {
+      co_return invalid(d);
+    }
+    if (!same(d.value->country_code, owner->country_code) || !same(d.value->party_id, owner->party_id) ||
+        !same(d.value->uid, rest[2]) || model::to_string(d.value->type) != token_type) {
+      co_return invalid("country_code, party_id, uid and type in the body must match the URL");
+    }
+    canonical = encode(*d.value, Flavor::canonical);
+    last_updated = d.value->last_updated.unix_ms();
+  }
+  std::vector<std::string> visible;
+  if (!broadcast && !targets.empty()) {
+    visible.push_back(targets.front().party->id);
+  }
+  auto existed = co_await store.put(mod, *owner, id, canonical, last_updated, std::move(visible));
+  if (!existed) {
+    co_return wire::reply(200, 3000, "store unavailable; try again");
+  }
+  co_return co_await publish(ctx, targets, kind, key, canonical, broadcast, from,
+                             wire::reply(!*existed && method == "PUT" ? 201 : 200, 1000, ""));
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::cdr_post(Ctx& ctx, const model::PartyRef& from) {
+  if (!wire::is_object(ctx.req.body)) {
+    co_return wire::reply(400, 2001, "body must be a JSON object");
+  }
+  auto d = decode<model::Cdr>(ctx.req.body);
+  if (!d) {
+    co_return invalid(d);
+  }
+  const auto& cdr = *d.value;
+  model::PartyRef owner{upper(cdr.country_code), upper(cdr.party_id)};
+  if (!holds(*ctx.party, owner)) {
+    co_return invalid("the CDR's country_code/party_id are not a role of the sender");
+  }
+  Target t = ctx.routing.to ? find_target(*ctx.table, *ctx.routing.to)
+                            : find_target(*ctx.table, {cdr.cdr_token.country_code, cdr.cdr_token.party_id});
+  if (t.party == nullptr) {
+    co_return wire::reply(200, 4001, "unknown receiver for this CDR");
+  }
+  auto canonical = encode(cdr, Flavor::canonical);
+  auto existed = co_await store.put("cdrs", owner, cdr.id, canonical, cdr.last_updated.unix_ms(), {t.party->id});
+  if (!existed) {
+    co_return wire::reply(200, 3000, "store unavailable; try again");
+  }
+  auto ok = wire::reply(201, 1000, "");
+  ok.headers.emplace_back("Location", module_url("receiver", "cdrs") + "/" + escape_segment(owner.country_code) + "/" +
+                                          escape_segment(owner.party_id) + "/" + escape_segment(cdr.id));
+  auto key = key_escape(owner.country_code) + "/" + key_escape(owner.party_id) + "/" + key_escape(cdr.id);
+  co_return co_await publish(ctx, {t}, bus::Kind::cdr, key, canonical, false, from, std::move(ok));
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::receiver_get(Ctx& ctx, std::string_view module,
+                                                            std::vector<std::string> rest) {
+  if (ctx.routing.to) {
+    auto t = find_target(*ctx.table, *ctx.routing.to);
+    if (t.party == nullptr) {
+      co_return wire::reply(200, 4001, "unknown receiver");
+    }
+    std::string suffix;
+    for (const auto& s : rest) {
+      suffix += "/" + escape_segment(s);
+    }
+    co_return co_await forward(ctx, t, module, "RECEIVER", suffix + query_of(ctx.req), {}, options.forward_timeout);
+  }
+  auto owner = model::make_party_ref(rest[0], rest[1]);
+  if (!owner || !holds(*ctx.party, *owner) || (module != "locations" && rest.size() != 3) || rest.size() > 5) {
+    co_return wire::reply(404, 2000, "unknown object");
+  }
+  std::string id = rest[2];
+  if (module == "tokens") {
+    auto type = ctx.req.query("type");
+    id += "#" + (type.empty() ? std::string("RFID") : type);
+  }
+  auto stored = co_await store.get(std::string(module), *owner, id);
+  if (!stored) {
+    co_return wire::reply(200, 3000, "store unavailable; try again");
+  }
+  if (!*stored) {
+    co_return wire::reply(404, 2000, "unknown object");
+  }
+  const auto& json = **stored;
+  if (module == "locations") {
+    auto d = decode<model::Location>(json, DecodeOptions{false});
+    if (!d) {
+      co_return wire::reply(200, 3000, "stored location unreadable");
+    }
+    if (rest.size() == 3) {
+      co_return wire::reply(200, 1000, "", encode(*d.value, Flavor::ocpi221));
+    }
+    for (const auto& e : d.value->evses) {
+      if (!same(e.uid, rest[3])) {
+        continue;
+      }
+      if (rest.size() == 4) {
+        co_return wire::reply(200, 1000, "", encode(e, Flavor::ocpi221));
+      }
+      for (const auto& c : e.connectors) {
+        if (same(c.id, rest[4])) {
+          co_return wire::reply(200, 1000, "", encode(c, Flavor::ocpi221));
+        }
+      }
+    }
+    co_return wire::reply(404, 2000, "unknown object");
+  }
+  std::string out = module == "sessions" ? to_wire<model::Session>(json)
+                    : module == "tariffs" ? to_wire<model::Tariff>(json)
+                    : module == "tokens"  ? to_wire<model::Token>(json)
+                                          : to_wire<model::Cdr>(json);
+  co_return wire::reply(200, 1000, "", out);
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::sender_get(Ctx& ctx, std::string_view module,
+                                                          std::vector<std::string> rest) {
+  if (ctx.routing.to) {
+    auto t = find_target(*ctx.table, *ctx.routing.to);
+    if (t.party == nullptr) {
+      co_return wire::reply(200, 4001, "unknown receiver");
+    }
+    std::string suffix;
+    for (const auto& s : rest) {
+      suffix += "/" + escape_segment(s);
+    }
+    co_return co_await forward(ctx, t, module, "SENDER", suffix + query_of(ctx.req), {}, options.forward_timeout);
+  }
+  std::string mod(module);
+  if (rest.empty()) {
+    auto page = wire::page_params(ctx.req, options.page_limit);
+    if (!page) {
+      co_return invalid("date_from, date_to, offset and limit must be valid");
+    }
+    bool directed_only = module == "sessions" || module == "cdrs";
+    auto listed = co_await store.list(mod, ctx.party->id, *page, directed_only);
+    if (!listed) {
+      co_return wire::reply(200, 3000, "store unavailable; try again");
+    }
+    std::vector<std::string> objects;
+    objects.reserve(listed->objects.size());
+    for (const auto& json : listed->objects) {
+      objects.push_back(module == "locations"  ? to_wire<model::Location>(json)
+                        : module == "sessions" ? to_wire<model::Session>(json)
+                        : module == "tariffs"  ? to_wire<model::Tariff>(json)
+                        : module == "tokens"   ? to_wire<model::Token>(json)
+                                               : to_wire<model::Cdr>(json));
+    }
+    auto r = wire::reply(200, 1000, "", wire::json_array(objects));
+    wire::pagination_headers(r.headers, module_url("sender", module), *page, objects.size(), listed->total,
+                             options.page_limit);
+    co_return r;
+  }
+  if (module != "locations" || rest.size() > 3) {
+    co_return wire::reply(404, 2000, "no such object on the hub; address the owner with OCPI-to headers");
+  }
+  auto owners = co_await store.owners("locations", rest[0]);
+  if (!owners) {
+    co_return wire::reply(200, 3000, "store unavailable; try again");
+  }
+  if (owners->empty()) {
+    co_return wire::reply(404, 2003, "unknown location");
+  }
+  auto owner = member_owner(owners->front());
+  std::vector<std::string> inner{owner->country_code, owner->party_id};
+  inner.insert(inner.end(), rest.begin(), rest.end());
+  auto stored = co_await store.get("locations", *owner, rest[0]);
+  if (!stored || !*stored) {
+    co_return wire::reply(404, 2003, "unknown location");
+  }
+  auto d = decode<model::Location>(**stored, DecodeOptions{false});
+  if (!d) {
+    co_return wire::reply(200, 3000, "stored location unreadable");
+  }
+  if (rest.size() == 1) {
+    co_return wire::reply(200, 1000, "", encode(*d.value, Flavor::ocpi221));
+  }
+  for (const auto& e : d.value->evses) {
+    if (same(e.uid, rest[1])) {
+      if (rest.size() == 2) {
+        co_return wire::reply(200, 1000, "", encode(e, Flavor::ocpi221));
+      }
+      for (const auto& c : e.connectors) {
+        if (same(c.id, rest[2])) {
+          co_return wire::reply(200, 1000, "", encode(c, Flavor::ocpi221));
+        }
+      }
+    }
+  }
+  co_return wire::reply(404, 2000, "unknown object");
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::authorize(Ctx& ctx, std::string uid) {
+  auto type = ctx.req.query("type");
+  if (type.empty()) {
+    type = "RFID";
+  }
+  if (!model::enum_from_string<model::TokenType>(type)) {
+    co_return invalid("type must be a TokenType");
+  }
+  if (!ctx.req.body.empty() && !wire::is_object(ctx.req.body)) {
+    co_return wire::reply(400, 2001, "body must be LocationReferences as a JSON object");
+  }
+  Target t;
+  if (ctx.routing.to) {
+    t = find_target(*ctx.table, *ctx.routing.to);
+  } else {
+    auto owners = co_await store.owners("tokens", uid + "#" + type);
+    if (!owners) {
+      co_return wire::reply(200, 3000, "store unavailable; try again");
+    }
+    if (!owners->empty()) {
+      if (auto ref = member_owner(owners->front())) {
+        t = find_target(*ctx.table, *ref);
+      }
+    }
+    if (t.party == nullptr) {
+      co_return wire::reply(404, 2004, "unknown token");
+    }
+  }
+  if (t.party == nullptr) {
+    co_return wire::reply(200, 4001, "unknown receiver");
+  }
+  co_return co_await forward(ctx, t, "tokens", "SENDER",
+                             "/" + escape_segment(uid) + "/authorize?type=" + escape_segment(type), ctx.req.body,
+                             options.authorize_timeout);
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::command(Ctx& ctx, std::string type) {
+  auto ct = model::enum_from_string<model::CommandType>(type);
+  if (!ct) {
+    co_return wire::reply(404, 2000, "unknown command");
+  }
+  if (!wire::is_object(ctx.req.body)) {
+    co_return wire::reply(400, 2001, "body must be a JSON object");
+  }
+  auto d = decode_command(*ct, ctx.req.body);
+  if (!d) {
+    co_return invalid(d);
+  }
+  auto response_url = wire::string_member(ctx.req.body, "response_url");
+  if (!response_url) {
+    co_return invalid("response_url: required");
+  }
+  Target t;
+  if (ctx.routing.to) {
+    t = find_target(*ctx.table, *ctx.routing.to);
+  } else {
+    std::optional<std::string> id;
+    std::string module = "locations";
+    if (*ct == model::CommandType::stop_session) {
+      id = wire::string_member(ctx.req.body, "session_id");
+      module = "sessions";
+    } else {
+      id = wire::string_member(ctx.req.body, "location_id");
+    }
+    if (id) {
+      auto owners = co_await store.owners(module, *id);
+      if (owners && !owners->empty()) {
+        if (auto ref = member_owner(owners->front())) {
+          t = find_target(*ctx.table, *ref);
+        }
+      }
+    }
+  }
+  if (t.party == nullptr) {
+    co_return wire::reply(200, 4001, "unknown receiver: address the CPO with OCPI-to headers");
+  }
+  auto handle = random_hex(16);
+  const auto& from = *ctx.routing.from;
+  auto saved = co_await store.put_callback(handle,
+                                           {{"url", *response_url},
+                                            {"requester", ctx.party->id},
+                                            {"requester_ref", from.country_code + " " + from.party_id},
+                                            {"responder_ref", t.ref.country_code + " " + t.ref.party_id},
+                                            {"kind", "command"}},
+                                           options.command_ttl);
+  if (!saved) {
+    co_return wire::reply(200, 3000, "store unavailable; try again");
+  }
+  auto body = wire::with_string_member(ctx.req.body, "response_url", version_url() + "/callback/" + handle);
+  co_return co_await forward(ctx, t, "commands", "RECEIVER", "/" + std::string(model::to_string(*ct)), *body,
+                             options.forward_timeout);
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::charging_profile(Ctx& ctx, std::string_view interface,
+                                                                std::string session_id) {
+  Target t;
+  if (ctx.routing.to) {
+    t = find_target(*ctx.table, *ctx.routing.to);
+  } else if (interface == "RECEIVER") {
+    auto owners = co_await store.owners("sessions", session_id);
+    if (owners && !owners->empty()) {
+      if (auto ref = member_owner(owners->front())) {
+        t = find_target(*ctx.table, *ref);
+      }
+    }
+  }
+  if (t.party == nullptr) {
+    co_return wire::reply(200, 4001, "unknown receiver: address it with OCPI-to headers");
+  }
+  std::string body = ctx.req.body;
+  std::string query = query_of(ctx.req);
+  if (interface == "RECEIVER") {
+    std::string original = ctx.req.method == "PUT" ? wire::string_member(body, "response_url").value_or("")
+                                                   : ctx.req.query("response_url");
+    if (ctx.req.method == "PUT" && !wire::is_object(body)) {
+      co_return wire::reply(400, 2001, "body must be a SetChargingProfile JSON object");
+    }
+    if (original.empty()) {
+      co_return invalid("response_url: required");
+    }
+    auto handle = random_hex(16);
+    const auto& from = *ctx.routing.from;
+    auto saved = co_await store.put_callback(handle,
+                                             {{"url", original},
+                                              {"requester", ctx.party->id},
+                                              {"requester_ref", from.country_code + " " + from.party_id},
+                                              {"responder_ref", t.ref.country_code + " " + t.ref.party_id},
+                                              {"kind", "chargingprofile"}},
+                                             options.command_ttl);
+    if (!saved) {
+      co_return wire::reply(200, 3000, "store unavailable; try again");
+    }
+    auto hub_url = version_url() + "/callback/" + handle;
+    if (ctx.req.method == "PUT") {
+      body = *wire::with_string_member(body, "response_url", hub_url);
+    } else {
+      query = replace_query(query, "response_url", hub_url);
+    }
+  }
+  co_return co_await forward(ctx, t, "chargingprofiles", interface, "/" + escape_segment(session_id) + query, body,
+                             options.forward_timeout);
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::callback(Ctx& ctx, std::string handle) {
+  auto rec = co_await store.get_callback(handle);
+  if (!rec) {
+    co_return wire::reply(200, 3000, "store unavailable; try again");
+  }
+  if (rec->empty()) {
+    co_return wire::reply(404, 2001, "unknown or expired response_url");
+  }
+  auto& fields = *rec;
+  auto split = [](const std::string& s) {
+    auto sp = s.find(' ');
+    return model::PartyRef{s.substr(0, sp), sp == std::string::npos ? "" : s.substr(sp + 1)};
+  };
+  auto responder = split(fields["responder_ref"]);
+  auto requester = split(fields["requester_ref"]);
+  if (!holds(*ctx.party, responder)) {
+    co_return invalid("this result belongs to another party");
+  }
+  if (!wire::is_object(ctx.req.body)) {
+    co_return wire::reply(400, 2001, "body must be a JSON object");
+  }
+  if (fields["kind"] == "command") {
+    auto d = decode<model::CommandResult>(ctx.req.body);
+    if (!d) {
+      co_return invalid(d);
+    }
+  }
+  auto payload = with_route(ctx.req.body, responder, requester,
+                            "\"x_hub_response_url\":" + wire::json_string(fields["url"]));
+  std::vector<bus::Event> events{
+      {ctx.party->id, fields["requester"], bus::Kind::command_result, handle + "/" + random_hex(4), payload}};
+  auto results = co_await bus.publish_many(std::move(events));
+  if (results.empty() || !results.front()) {
+    co_return wire::reply(200, 3000, "the hub could not queue the result; send it again");
+  }
+  co_return wire::reply(200, 1000, "");
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, const Target& target, std::string_view module,
+                                                       std::string_view interface, std::string suffix, std::string body,
+                                                       std::chrono::milliseconds timeout) {
+  const auto& dest = *target.party;
+  if (dest.protocol != model::Protocol::ocpi) {
+    co_return wire::reply(200, 4001, "the receiver is not reachable over OCPI for this request");
+  }
+  if (dest.status == model::PartyStatus::suspended || dest.ocpi.token_b.empty()) {
+    co_return wire::reply(200, 4003, "the receiver is not connected");
+  }
+  auto base = endpoint_of(dest, module, interface);
+  if (base.empty()) {
+    co_return wire::reply(200, 4001,
+                          "the receiver offers no " + std::string(module) + " " + std::string(interface) + " endpoint");
+  }
+  while (!base.empty() && base.back() == '/') {
+    base.pop_back();
+  }
+  auto started = std::chrono::steady_clock::now();
+  auto res = co_await call(dest, ctx.req.method, base + suffix, std::move(body), timeout, target.ref,
+                           ctx.routing.from, ctx.correlation_id);
+  if (res.status == 0) {
+    auto elapsed = std::chrono::steady_clock::now() - started;
+    if (elapsed >= timeout * 9 / 10) {
+      co_return wire::reply(200, 4002, "the receiver did not answer in time");
+    }
+    co_return wire::reply(200, 4003, "the receiver could not be reached");
+  }
+  http::Response r;
+  r.status = res.status;
+  r.body = std::move(res.response.body);
+  auto ct = res.response.header("Content-Type");
+  r.content_type = ct.empty() ? "application/json" : std::string(ct);
+  std::string hub_base = module_url(interface == "SENDER" ? "sender" : "receiver", module);
+  for (const auto& [k, v] : res.response.headers) {
+    if (k.size() == 4 && upper(k) == "LINK") {
+      auto value = v;
+      auto pos = value.find(base);
+      if (pos != std::string::npos) {
+        value.replace(pos, base.size(), hub_base);
+      }
+      r.headers.emplace_back("Link", value);
+    } else if (upper(k) == "X-TOTAL-COUNT" || upper(k) == "X-LIMIT" || upper(k).rfind("OCPI-", 0) == 0) {
+      r.headers.emplace_back(k, v);
+    }
+  }
+  co_return r;
+}
+
+}  // namespace hub::ocpi

@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "wire.hpp"
+
+#include <hub/model/types.hpp>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <charconv>
+
+namespace hub::ocpi::wire {
+namespace {
+
+constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int b64_value(char c) {
+  if (c >= 'A' && c <= 'Z') {
+    return c - 'A';
+  }
+  if (c >= 'a' && c <= 'z') {
+    return c - 'a' + 26;
+  }
+  if (c >= '0' && c <= '9') {
+    return c - '0' + 52;
+  }
+  if (c == '+') {
+    return 62;
+  }
+  if (c == '/') {
+    return 63;
+  }
+  return -1;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) {
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 'a' + 'A');
+    }
+  }
+  return out;
+}
+
+std::optional<model::PartyRef> header_pair(const http::Headers& h, std::string_view cc_name, std::string_view pid_name,
+                                           std::string& error) {
+  auto cc = http::find_header(h, cc_name);
+  auto pid = http::find_header(h, pid_name);
+  if (cc.empty() && pid.empty()) {
+    return std::nullopt;
+  }
+  auto ref = model::make_party_ref(cc, pid);
+  if (!ref) {
+    error = std::string(cc_name) + "/" + std::string(pid_name) + " must be a 2-letter country code and a 3-character party id";
+    return std::nullopt;
+  }
+  return ref;
+}
+
+bool parse_size(std::string_view s, std::size_t& out) {
+  if (s.empty() || s.size() > 9) {
+    return false;
+  }
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+std::string query_escape(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~' || c == ':') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+bool parse_doc(rapidjson::Document& d, std::string_view json) {
+  d.Parse<rapidjson::kParseNumbersAsStringsFlag>(json.data(), json.size());
+  return !d.HasParseError();
+}
+
+std::string write(const rapidjson::Value& v) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  v.Accept(w);
+  return {sb.GetString(), sb.GetSize()};
+}
+
+}  // namespace
+
+std::string base64_encode(std::string_view in) {
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    auto v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+             static_cast<unsigned char>(in[i + 2]);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += kAlphabet[v & 63];
+  }
+  if (i + 1 == in.size()) {
+    auto v = static_cast<unsigned char>(in[i]) << 16;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    auto v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view in) {
+  while (!in.empty() && in.back() == '=') {
+    in.remove_suffix(1);
+  }
+  if (in.size() % 4 == 1) {
+    return std::nullopt;
+  }
+  std::string out;
+  out.reserve(in.size() * 3 / 4);
+  unsigned acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    int v = b64_value(c);
+    if (v < 0) {
+      return std::nullopt;
+    }
+    acc = (acc << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+std::optional<TokenCandidates> token_candidates(std::string_view authorization) {
+  constexpr std::string_view kScheme = "Token ";
+  if (authorization.size() <= kScheme.size()) {
+    return std::nullopt;
+  }
+  auto scheme = authorization.substr(0, kScheme.size());
+  if (upper(scheme) != "TOKEN ") {
+    return std::nullopt;
+  }
+  auto value = authorization.substr(kScheme.size());
+  while (!value.empty() && value.front() == ' ') {
+    value.remove_prefix(1);
+  }
+  while (!value.empty() && value.back() == ' ') {
+    value.remove_suffix(1);
+  }
+  if (value.empty()) {
+    return std::nullopt;
+  }
+  TokenCandidates out;
+  out.raw = std::string(value);
+  if (auto d = base64_decode(value)) {
+    while (!d->empty() && (d->back() == '\n' || d->back() == '\r')) {
+      d->pop_back();
+    }
+    bool printable = !d->empty();
+    for (unsigned char c : *d) {
+      printable = printable && c > 0x20 && c < 0x7F;
+    }
+    if (printable) {
+      out.decoded = std::move(*d);
+    }
+  }
+  return out;
+}
+
+std::string authorization(std::string_view token, bool plain) {
+  return "Token " + (plain ? std::string(token) : base64_encode(token));
+}
+
+std::string envelope(int status_code, std::string_view message, std::string_view data_json) {
+  std::string out;
+  out.reserve(data_json.size() + 128);
+  out += '{';
+  if (!data_json.empty()) {
+    out += "\"data\":";
+    out += data_json;
+    out += ',';
+  }
+  out += "\"status_code\":";
+  out += std::to_string(status_code);
+  if (!message.empty()) {
+    out += ",\"status_message\":";
+    out += json_string(message);
+  }
+  out += ",\"timestamp\":\"";
+  out += now_timestamp();
+  out += "\"}";
+  return out;
+}
+
+http::Response reply(int http_status, int status_code, std::string_view message, std::string_view data_json) {
+  http::Response r;
+  r.status = http_status;
+  r.body = envelope(status_code, message, data_json);
+  return r;
+}
+
+http::Response error_reply(Errc e, std::string_view message, int http_status) {
+  const auto& m = hub::mapping(e);
+  return reply(http_status, m.ocpi_status, message);
+}
+
+Routing routing_headers(const http::Headers& headers, std::string& error) {
+  Routing r;
+  r.to = header_pair(headers, "OCPI-to-country-code", "OCPI-to-party-id", error);
+  r.from = header_pair(headers, "OCPI-from-country-code", "OCPI-from-party-id", error);
+  return r;
+}
+
+void set_routing_headers(http::Headers& headers, const std::optional<model::PartyRef>& to,
+                         const std::optional<model::PartyRef>& from) {
+  if (to) {
+    headers.emplace_back("OCPI-to-country-code", to->country_code);
+    headers.emplace_back("OCPI-to-party-id", to->party_id);
+  }
+  if (from) {
+    headers.emplace_back("OCPI-from-country-code", from->country_code);
+    headers.emplace_back("OCPI-from-party-id", from->party_id);
+  }
+}
+
+std::vector<std::string> segments(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    auto j = path.find('/', i);
+    if (j == std::string_view::npos) {
+      j = path.size();
+    }
+    out.push_back(http::url_decode(path.substr(i, j - i)));
+    i = j;
+  }
+  return out;
+}
+
+Result<Page> page_params(const http::Request& req, std::size_t max_limit) {
+  Page p;
+  p.limit = max_limit;
+  for (std::string_view name : {"date_from", "date_to"}) {
+    auto v = req.query(name);
+    if (v.empty()) {
+      continue;
+    }
+    auto t = model::parse_timestamp(v);
+    if (!t) {
+      return make_error_code(Errc::invalid_request);
+    }
+    (name == "date_from" ? p.date_from_ms : p.date_to_ms) = t->unix_ms();
+  }
+  if (auto v = req.query("offset"); !v.empty() && !parse_size(v, p.offset)) {
+    return make_error_code(Errc::invalid_request);
+  }
+  if (auto v = req.query("limit"); !v.empty()) {
+    std::size_t limit = 0;
+    if (!parse_size(v, limit)) {
+      return make_error_code(Errc::invalid_request);
+    }
+    p.limit = limit == 0 ? max_limit : std::min(limit, max_limit);
+  }
+  return p;
+}
+
+void pagination_headers(http::Headers& headers, const std::string& base_url, const Page& page, std::size_t returned,
+                        std::size_t total, std::size_t max_limit) {
+  if (page.offset + returned < total) {
+    std::string url = base_url + "?";
+    if (page.date_from_ms) {
+      url += "date_from=" + query_escape(model::format_timestamp(model::Timestamp::from_unix_ms(*page.date_from_ms))) + "&";
+    }
+    if (page.date_to_ms) {
+      url += "date_to=" + query_escape(model::format_timestamp(model::Timestamp::from_unix_ms(*page.date_to_ms))) + "&";
+    }
+    url += "offset=" + std::to_string(page.offset + returned) + "&limit=" + std::to_string(page.limit);
+    headers.emplace_back("Link", "<" + url + ">; rel=\"next\"");
+  }
+  headers.emplace_back("X-Total-Count", std::to_string(total));
+  headers.emplace_back("X-Limit", std::to_string(max_limit));
+}
+
+std::string now_timestamp() {
+  auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  return model::format_timestamp(model::Timestamp{std::chrono::time_point_cast<std::chrono::milliseconds>(now)});
+}
+
+std::string json_array(const std::vector<std::string>& elements) {
+  std::size_t size = 2;
+  for (const auto& e : elements) {
+    size += e.size() + 1;
+  }
+  std::string out;
+  out.reserve(size);
+  out += '[';
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    if (i > 0) {
+      out += ',';
+    }
+    out += elements[i];
+  }
+  out += ']';
+  return out;
+}
+
+std::string json_string(std::string_view s) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  return {sb.GetString(), sb.GetSize()};
+}
+
+std::optional<int> envelope_status(std::string_view body) {
+  rapidjson::Document d;
+  if (!parse_doc(d, body) || !d.IsObject()) {
+    return std::nullopt;
+  }
+  auto it = d.FindMember("status_code");
+  if (it == d.MemberEnd()) {
+    return std::nullopt;
+  }
+  int code = 0;
+  if (it->value.IsString()) {
+    std::string_view s(it->value.GetString(), it->value.GetStringLength());
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), code);
+    if (ec != std::errc() || p != s.data() + s.size()) {
+      return std::nullopt;
+    }
+    return code;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> envelope_data(std::string_view body) {
+  rapidjson::Document d;
+  if (!parse_doc(d, body) || !d.IsObject()) {
+    return std::nullopt;
+  }
+  auto it = d.FindMember("data");
+  if (it == d.MemberEnd() || it->value.IsNull()) {
+    return std::nullopt;
+  }
+  return write(it->value);
+}
+
+std::optional<std::string> string_member(std::string_view json, std::string_view name) {
+  rapidjson::Document d;
+  if (!parse_doc(d, json) || !d.IsObject()) {
+    return std::nullopt;
+  }
+  auto it = d.FindMember(rapidjson::Value(rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()))));
+  if (it == d.MemberEnd() || !it->value.IsString()) {
+    return std::nullopt;
+  }
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+std::optional<std::string> with_string_member(std::string_view json, std::string_view name, std::string_view value) {
+  rapidjson::Document d;
+  if (!parse_doc(d, json) || !d.IsObject()) {
+    return std::nullopt;
+  }
+  auto key = rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+  rapidjson::Value v(value.data(), static_cast<rapidjson::SizeType>(value.size()), d.GetAllocator());
+  auto it = d.FindMember(rapidjson::Value(key));
+  if (it != d.MemberEnd()) {
+    it->value = v;
+  } else {
+    d.AddMember(rapidjson::Value(name.data(), static_cast<rapidjson::SizeType>(name.size()), d.GetAllocator()), v,
+                d.GetAllocator());
+  }
+  return write(d);
+}
+
+bool has_member(std::string_view json, std::string_view name) {
+  rapidjson::Document d;
+  if (!parse_doc(d, json) || !d.IsObject()) {
+    return false;
+  }
+  return d.HasMember(rapidjson::Value(rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()))));
+}
+
+bool is_object(std::string_view json) {
+  rapidjson::Document d;
+  return parse_doc(d, json) && d.IsObject();
+}
+
+}  // namespace hub::ocpi::wire
