@@ -44,7 +44,8 @@ class Builder {
   }
   bool StartObject() { return open(Json::Kind::object); }
   bool Key(const char* str, rapidjson::SizeType length, bool /*copy*/) {
-    keys_.emplace_back(str, length);
+    stack_.back().key.assign(str, length);
+    stack_.back().has_key = true;
     return true;
   }
   bool EndObject(rapidjson::SizeType /*count*/) { return close(); }
@@ -54,7 +55,29 @@ class Builder {
   bool too_deep() const noexcept { return too_deep_; }
   std::optional<Json>& root() noexcept { return root_; }
 
+  /// Where the reader stopped: the member or item being read ("evses[0].connectors[1].id").
+  std::string current_path() const {
+    std::string path;
+    for (const auto& f : stack_) {
+      if (f.node.kind == Json::Kind::array) {
+        path += "[" + std::to_string(f.node.items.size()) + "]";
+      } else if (f.has_key) {
+        path += path.empty() ? f.key : "." + f.key;
+      } else {
+        break;
+      }
+    }
+    return path;
+  }
+
  private:
+  /// An open array or object and, for objects, the key whose value is being read.
+  struct Frame {
+    Json node;
+    std::string key;
+    bool has_key = false;
+  };
+
   bool number(std::string text) {
     Json j;
     j.kind = Json::Kind::number;
@@ -66,13 +89,13 @@ class Builder {
       too_deep_ = true;
       return false;
     }
-    Json j;
-    j.kind = kind;
-    stack_.push_back(std::move(j));
+    Frame f;
+    f.node.kind = kind;
+    stack_.push_back(std::move(f));
     return true;
   }
   bool close() {
-    Json done = std::move(stack_.back());
+    Json done = std::move(stack_.back().node);
     stack_.pop_back();
     return add(std::move(done));
   }
@@ -81,20 +104,20 @@ class Builder {
       root_ = std::move(value);
       return true;
     }
-    Json& parent = stack_.back();
-    if (parent.kind == Json::Kind::object) {
-      parent.members.push_back(JsonMember{std::move(keys_.back()), std::move(value)});
-      keys_.pop_back();
+    Frame& parent = stack_.back();
+    if (parent.node.kind == Json::Kind::object) {
+      parent.node.members.push_back(JsonMember{std::move(parent.key), std::move(value)});
+      parent.key.clear();
+      parent.has_key = false;
     } else {
-      parent.items.push_back(std::move(value));
+      parent.node.items.push_back(std::move(value));
     }
     return true;
   }
 
   std::size_t max_depth_;
   bool too_deep_ = false;
-  std::vector<Json> stack_;
-  std::vector<std::string> keys_;
+  std::vector<Frame> stack_;
   std::optional<Json> root_;
 };
 
@@ -161,6 +184,7 @@ JsonParse parse_json(std::string_view text, std::size_t max_depth) {
       rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag;
   rapidjson::ParseResult result = reader.Parse<kFlags>(stream, builder);
   if (result.IsError()) {
+    out.error_path = builder.current_path();
     if (builder.too_deep()) {
       out.error = "invalid JSON at offset " + std::to_string(result.Offset()) + ": nested deeper than " +
                   std::to_string(max_depth) + " levels";

@@ -42,7 +42,8 @@ inline constexpr std::size_t kMaxJsonDepth = 64;
 /// The outcome of parse_json: the document, or a description of the syntax error.
 struct JsonParse {
   std::optional<Json> value;
-  std::string error;  ///< "invalid JSON at offset 12: ..." when value is empty
+  std::string error;       ///< "invalid JSON at offset 12: ..." when value is empty
+  std::string error_path;  ///< the member or item where the reader stopped ("" at the root)
 };
 
 /// Parses one JSON document (UTF-8, no comments, nothing after the root value).

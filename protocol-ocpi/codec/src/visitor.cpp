@@ -177,7 +177,7 @@ void write_value(JsonWriter& w, Flavor /*f*/, const model::Timestamp& v) {
 const Json* parse_root(std::string_view json, std::optional<Json>& storage, Violations& errors) {
   JsonParse parsed = parse_json(json);
   if (!parsed.value) {
-    add_violation(errors, "", parsed.error);
+    add_violation(errors, parsed.error_path, parsed.error);
     return nullptr;
   }
   storage = std::move(parsed.value);
