@@ -2,6 +2,7 @@
 #include "app.hpp"
 
 #include <adapters/crypto.hpp>
+#include <adapters/http_client.hpp>
 #include <adapters/http_server.hpp>
 #include <hub/admin/admin_api.hpp>
 #include <hub/bus/bus.hpp>
@@ -10,6 +11,7 @@
 #include <hub/metrics/metrics.hpp>
 #include <hub/store/redis.hpp>
 #include <hub/store/redis_process.hpp>
+#include <ocpi/hub.hpp>
 #include <routing/registry.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -124,6 +126,8 @@ struct App::Impl {
   std::unique_ptr<routing::Registry> registry;
   std::unique_ptr<bus::Bus> bus;
   std::unique_ptr<bus::DeliveryEngine> engine;
+  std::unique_ptr<http::HttpClient> http_client;
+  std::unique_ptr<ocpi::OcpiHub> ocpi;
   /// Outbound adapter per protocol, registered by the protocol adapters.
   std::map<model::Protocol, bus::Outbound*> outbounds;
   HoldOutbound suspended_hold{"suspended"};
@@ -170,11 +174,16 @@ struct App::Impl {
     if (listener == "admin") {
       metrics.observe_request("admin", "admin", admin::AdminApi::module_of(path), resp.status, latency);
     } else {
-      metrics.observe_request("api", api_protocol(path), "other", resp.status, latency);
+      auto protocol = api_protocol(path);
+      metrics.observe_request("api", protocol, protocol == "ocpi" ? ocpi::OcpiHub::module_of(path) : "other",
+                              resp.status, latency);
     }
   }
 
   asio::awaitable<http::Response> api_handler(http::Request& req) {
+    if (ocpi::OcpiHub::handles(req.path())) {
+      co_return co_await ocpi->handle(req);
+    }
     http::Response r;
     if (req.path() == "/" && req.method == "GET") {
       r.body = "{\"name\":\"roaming-hub\",\"ocpi_versions_url\":\"" + config.public_url +
@@ -228,6 +237,9 @@ struct App::Impl {
         metrics.set_parties(k.first, k.second, v);
       }
       metrics.registry_reloaded();
+      if (ocpi) {
+        ocpi->on_registry_change(t);
+      }
     });
     subscriber = std::make_unique<store::RedisSubscriber>(
         redis_strand, *ro, std::vector<std::string>{routing::kRegistryChannel},
@@ -237,6 +249,20 @@ struct App::Impl {
     bus::BusOptions bus_options;
     bus_options.lanes = config.bus.lanes;
     bus = std::make_unique<bus::Bus>(redis_strand, *redis, bus_options);
+    http_client = std::make_unique<http::HttpClient>(ioc.get_executor(), http::ClientOptions{});
+    ocpi::HubOptions oo;
+    oo.public_url = config.public_url;
+    oo.hub_ref = model::PartyRef{config.ocpi.country_code, config.ocpi.party_id};
+    oo.name = config.ocpi.name;
+    oo.forward_timeout = config.ocpi.forward_timeout;
+    oo.authorize_timeout = config.ocpi.authorize_timeout;
+    oo.delivery_timeout = config.ocpi.delivery_timeout;
+    oo.alive_interval = config.ocpi.alive_interval;
+    oo.page_limit = config.ocpi.page_limit;
+    oo.command_ttl = config.ocpi.command_ttl;
+    ocpi = std::make_unique<ocpi::OcpiHub>(ioc.get_executor(), redis_strand, *redis, *registry, *bus, *http_client, oo,
+                                           &metrics);
+    outbounds[model::Protocol::ocpi] = ocpi.get();
     bus::EngineOptions eo;
     eo.instance_id = crypto::random_hex(8);
     eo.lease_ttl = config.bus.lease_ttl;
@@ -264,6 +290,9 @@ struct App::Impl {
                                         metrics.set_active_connections("admin", static_cast<double>(admin_server->active_connections()));
                                         metrics.set_active_connections("api", static_cast<double>(api_server->active_connections()));
                                       }};
+    admin_options.connect_ocpi = [this](std::string id, std::string url, std::string token) {
+      return ocpi->connect(std::move(id), std::move(url), std::move(token));
+    };
     admin = std::make_unique<admin::AdminApi>(admin_options, *registry, metrics, [this] { return ready(); },
                                               engine.get());
     admin_server = std::make_unique<http::HttpServer>(
@@ -309,6 +338,14 @@ struct App::Impl {
     engine->start();
     admin_server->start();
     api_server->start();
+    if (config.api.listen.port == 0 && config.public_url.size() > 2 &&
+        config.public_url.compare(config.public_url.size() - 2, 2, ":0") == 0) {
+      // Bound to a free port (tests): the public URL follows the real port.
+      config.public_url.resize(config.public_url.size() - 1);
+      config.public_url += std::to_string(api_server->port());
+    }
+    ocpi->set_public_url(config.public_url);
+    ocpi->start();
     log->info("{}", hub::log::with("listening",
                                    {{"api", config.api.listen.host + ":" + std::to_string(api_server->port())},
                                     {"admin", config.admin.listen.host + ":" + std::to_string(admin_server->port())},
@@ -322,6 +359,7 @@ struct App::Impl {
     auto b = api_server.get();
     co_await a->drain(config.drain_timeout);
     co_await b->drain(config.drain_timeout);
+    co_await ocpi->stop();
     co_await engine->stop();
     co_await asio::co_spawn(
         redis_strand,

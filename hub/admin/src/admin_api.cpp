@@ -329,6 +329,43 @@ struct AdminApi::Impl {
     co_return resp;
   }
 
+  asio::awaitable<http::Response> connect(const std::string& id, const http::Request& req) {
+    if (!options.connect_ocpi) {
+      co_return error(404, "no OCPI hub role in this hub");
+    }
+    rapidjson::Document doc;
+    if (auto bad = parse_object(req.body, doc)) {
+      co_return *bad;
+    }
+    if (auto bad = check_keys(doc, {"versions_url", "token"}, "")) {
+      co_return *bad;
+    }
+    auto versions_url = doc.HasMember("versions_url") && doc["versions_url"].IsString()
+                            ? std::string(doc["versions_url"].GetString())
+                            : std::string();
+    auto token = doc.HasMember("token") && doc["token"].IsString() ? std::string(doc["token"].GetString()) : std::string();
+    if (versions_url.rfind("http://", 0) != 0 && versions_url.rfind("https://", 0) != 0) {
+      co_return error(400, "versions_url must be an http(s) URL", "versions_url");
+    }
+    if (token.empty() || token.size() > 64) {
+      co_return error(400, "token must be the platform's token A (1..64 characters)", "token");
+    }
+    auto connected = co_await options.connect_ocpi(id, versions_url, token);
+    if (!connected) {
+      const auto& ec = connected.error();
+      if (ec == make_error_code(Errc::not_found)) {
+        co_return error(404, "unknown party");
+      }
+      if (ec == make_error_code(Errc::invalid_request)) {
+        co_return error(400, "not an OCPI party");
+      }
+      co_return error(502, "the platform refused or could not be reached: " + std::string(hub::name(
+                               static_cast<Errc>(ec.category() == hub_category() ? ec.value() : 20))));
+    }
+    log->info("{}", hub::log::with("connected to ocpi platform", {{"party", id}, {"request_id", req.request_id}}));
+    co_return json_response(200, party_json(*connected));
+  }
+
   asio::awaitable<http::Response> show(const std::string& id) {
     auto table = registry.snapshot();
     if (const auto* p = table->find(id)) {
@@ -522,6 +559,13 @@ struct AdminApi::Impl {
       co_return error(404, "no such endpoint");
     }
     auto rest = path.substr(kParties.size());
+    constexpr std::string_view kConnect = "/connect";
+    if (rest.size() > kConnect.size() + 1 && rest.substr(rest.size() - kConnect.size()) == kConnect) {
+      if (method != "POST") {
+        co_return error(405, "method not allowed");
+      }
+      co_return co_await connect(http::url_decode(rest.substr(1, rest.size() - 1 - kConnect.size())), req);
+    }
     constexpr std::string_view kRetryDead = "/deliveries/retry-dead";
     if (deliveries != nullptr && rest.size() > kRetryDead.size() + 1 &&
         rest.substr(rest.size() - kRetryDead.size()) == kRetryDead) {

@@ -522,7 +522,8 @@ asio::awaitable<http::Response> OcpiHub::Impl::cdr_post(Ctx& ctx, const model::P
     co_return wire::reply(200, 4001, "unknown receiver for this CDR");
   }
   auto canonical = encode(cdr, Flavor::canonical);
-  auto existed = co_await store.put("cdrs", owner, cdr.id, canonical, cdr.last_updated.unix_ms(), {t.party->id});
+  std::vector<std::string> visible{t.party->id};
+  auto existed = co_await store.put("cdrs", owner, cdr.id, canonical, cdr.last_updated.unix_ms(), std::move(visible));
   if (!existed) {
     co_return wire::reply(200, 3000, "store unavailable; try again");
   }
@@ -530,7 +531,8 @@ asio::awaitable<http::Response> OcpiHub::Impl::cdr_post(Ctx& ctx, const model::P
   ok.headers.emplace_back("Location", module_url("receiver", "cdrs") + "/" + escape_segment(owner.country_code) + "/" +
                                           escape_segment(owner.party_id) + "/" + escape_segment(cdr.id));
   auto key = key_escape(owner.country_code) + "/" + key_escape(owner.party_id) + "/" + key_escape(cdr.id);
-  co_return co_await publish(ctx, {t}, bus::Kind::cdr, key, canonical, false, from, std::move(ok));
+  std::vector<Target> targets{t};
+  co_return co_await publish(ctx, targets, bus::Kind::cdr, key, canonical, false, from, std::move(ok));
 }
 
 asio::awaitable<http::Response> OcpiHub::Impl::receiver_get(Ctx& ctx, std::string_view module,
@@ -748,13 +750,12 @@ asio::awaitable<http::Response> OcpiHub::Impl::command(Ctx& ctx, std::string typ
   }
   auto handle = random_hex(16);
   const auto& from = *ctx.routing.from;
-  auto saved = co_await store.put_callback(handle,
-                                           {{"url", *response_url},
+  std::map<std::string, std::string> record{{"url", *response_url},
                                             {"requester", ctx.party->id},
                                             {"requester_ref", from.country_code + " " + from.party_id},
                                             {"responder_ref", t.ref.country_code + " " + t.ref.party_id},
-                                            {"kind", "command"}},
-                                           options.command_ttl);
+                                            {"kind", "command"}};
+  auto saved = co_await store.put_callback(handle, std::move(record), options.command_ttl);
   if (!saved) {
     co_return wire::reply(200, 3000, "store unavailable; try again");
   }
@@ -792,13 +793,12 @@ asio::awaitable<http::Response> OcpiHub::Impl::charging_profile(Ctx& ctx, std::s
     }
     auto handle = random_hex(16);
     const auto& from = *ctx.routing.from;
-    auto saved = co_await store.put_callback(handle,
-                                             {{"url", original},
+    std::map<std::string, std::string> record{{"url", original},
                                               {"requester", ctx.party->id},
                                               {"requester_ref", from.country_code + " " + from.party_id},
                                               {"responder_ref", t.ref.country_code + " " + t.ref.party_id},
-                                              {"kind", "chargingprofile"}},
-                                             options.command_ttl);
+                                              {"kind", "chargingprofile"}};
+    auto saved = co_await store.put_callback(handle, std::move(record), options.command_ttl);
     if (!saved) {
       co_return wire::reply(200, 3000, "store unavailable; try again");
     }

@@ -129,7 +129,7 @@ asio::awaitable<Result<std::optional<std::string>>> ObjectStore::get(std::string
   co_return std::optional<std::string>{std::move(r->str)};
 }
 
-asio::awaitable<Result<bool>> ObjectStore::put(std::string module, model::PartyRef owner, std::string id,
+asio::awaitable<Result<int>> ObjectStore::put(std::string module, model::PartyRef owner, std::string id,
                                                std::string json, std::int64_t last_updated_ms,
                                                std::vector<std::string> visible_to) {
   auto m = member(owner, id);
@@ -150,10 +150,10 @@ asio::awaitable<Result<bool>> ObjectStore::put(std::string module, model::PartyR
   if (!r) {
     co_return r.error();
   }
-  co_return r->integer == 1;
+  co_return r->integer == 1 ? 1 : 0;
 }
 
-asio::awaitable<Result<bool>> ObjectStore::remove(std::string module, model::PartyRef owner, std::string id) {
+asio::awaitable<Result<int>> ObjectStore::remove(std::string module, model::PartyRef owner, std::string id) {
   auto m = member(owner, id);
   std::vector<std::string> cmd{"EVAL",
                                kRemove,
@@ -167,7 +167,7 @@ asio::awaitable<Result<bool>> ObjectStore::remove(std::string module, model::Par
   if (!r) {
     co_return r.error();
   }
-  co_return r->integer == 1;
+  co_return r->integer == 1 ? 1 : 0;
 }
 
 asio::awaitable<Result<StoredPage>> ObjectStore::list(std::string module, std::string reader, wire::Page page,

@@ -39,10 +39,10 @@ class ObjectStore {
                                                                  std::string id);
   /// Saves an object; `visible_to` empty: every reader (broadcast), else those party ids.
   /// Returns whether the object existed before.
-  boost::asio::awaitable<Result<bool>> put(std::string module, model::PartyRef owner, std::string id,
+  boost::asio::awaitable<Result<int>> put(std::string module, model::PartyRef owner, std::string id,
                                            std::string json, std::int64_t last_updated_ms,
                                            std::vector<std::string> visible_to);
-  boost::asio::awaitable<Result<bool>> remove(std::string module, model::PartyRef owner, std::string id);
+  boost::asio::awaitable<Result<int>> remove(std::string module, model::PartyRef owner, std::string id);
   /// Objects visible to `reader` (party id) filtered by last_updated in [from, to), paginated.
   boost::asio::awaitable<Result<StoredPage>> list(std::string module, std::string reader, wire::Page page,
                                                   bool directed_only);

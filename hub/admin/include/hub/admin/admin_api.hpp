@@ -2,6 +2,8 @@
 #pragma once
 
 #include <adapters/http.hpp>
+#include <hub/core/error.hpp>
+#include <hub/model/party.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -25,6 +27,7 @@ class DeliveryEngine;
 ///   POST/GET /admin/parties, GET/PATCH/DELETE /admin/parties/{id}   (bearer token)
 ///   GET /admin/deliveries?party=&state=pending|dead, POST /admin/deliveries/{id}/retry,
 ///   POST /admin/parties/{id}/deliveries/retry-dead                    (bearer token)
+///   POST /admin/parties/{id}/connect {"versions_url","token"}         (bearer token)
 ///   GET /metrics, GET /health/live, GET /health/ready              (no token)
 /// Thread safety: handle() may run concurrently on any executor.
 namespace hub::admin {
@@ -33,6 +36,11 @@ struct AdminOptions {
   std::string token;       ///< bearer token for /admin/*
   std::string public_url;  ///< base URL of the API listener, for versions_url and SOAP URLs
   std::function<void()> before_scrape;  ///< refreshes sampled gauges right before /metrics is served
+  /// The hub registers itself with an OCPI platform (POST /admin/parties/{id}/connect with
+  /// {"versions_url", "token"}): wired by the app to the OCPI hub role; absent: 404.
+  std::function<boost::asio::awaitable<Result<model::Party>>(std::string id, std::string versions_url,
+                                                             std::string token)>
+      connect_ocpi;
 };
 
 /// Readiness probe: true when every dependency (Redis) answers.
