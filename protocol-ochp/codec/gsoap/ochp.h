@@ -11,8 +11,8 @@
 //   the OCHPdirect CH elements (AddServiceEndpoints*, GetServiceEndpoints*) use the same
 //   namespace (ochp-direct.wsdl reuses tns=http://ochp.eu/1.4).
 // * Members are declared in schema (xs:sequence) order; `N` / `N:M` give minOccurs/maxOccurs.
-// * Optional single elements and attributes are pointers; a pointer with minOccurs 1 is a
-//   required nillable element (Result/resultDescription).
+// * Optional single elements and attributes are pointers; `nullptr 1` declares the one required
+//   nillable element (Result/resultDescription): a null pointer is written as xsi:nil="true".
 // * xs:float values are kept as their exact lexical text (typedef xsd__decimal): 0.1 stays 0.1.
 // * Enumerations are kept as strings here and checked against the XSD value lists by the codec.
 // * "Enumeration" complex types wrap the value in a child element named like the type
@@ -316,7 +316,7 @@ struct ochp__ParkingStatusType {
 /// Result: wrapped resultCode + required, nillable resultDescription.
 struct ochp__Result {
   struct ochp__ResultCodeType resultCode 1;
-  std::string* resultDescription 1;
+  std::string* resultDescription nullptr 1;
 };
 
 /// ConfirmCDRsRequest/approved and /declined (anonymous complex type).

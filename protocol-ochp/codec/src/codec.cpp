@@ -36,6 +36,7 @@ namespace g = ::ochp_gsoap;
 using detail::Arena;
 using detail::Decoder;
 
+constexpr std::string_view kSoapEnv12 = "http://www.w3.org/2003/05/soap-envelope";
 constexpr std::string_view kOchpNamespace = "http://ochp.eu/1.4";
 constexpr std::string_view kOchpNamespaceRoot = "http://ochp.eu/";
 
@@ -89,30 +90,99 @@ class Context {
   soap* soap_;
 };
 
-/// A DOCTYPE, ENTITY or any other markup declaration ("<!" that is neither a comment nor a
-/// CDATA section) anywhere in the document. gSOAP never expands entities, but we refuse DTDs
-/// outright rather than depend on how its scanner skips them.
-bool has_markup_declaration(std::string_view xml) {
-  std::size_t pos = 0;
-  while ((pos = xml.find("<!", pos)) != std::string_view::npos) {
-    const std::string_view rest = xml.substr(pos);
+enum class Scan { ok, declaration, too_deep };
+
+/// One linear pass over the raw text before gSOAP sees it:
+/// * a DOCTYPE, ENTITY or any other markup declaration ("<!" that is neither a comment nor a
+///   CDATA section) is refused: gSOAP never expands entities, but we do not depend on how its
+///   scanner skips DTDs;
+/// * element nesting deeper than `max_depth` is refused: gSOAP enforces soap->maxlevel on the
+///   elements it deserializes, but not while it skips unknown header entries.
+/// Not-well-formed input is left to the parser.
+Scan scan(std::string_view xml, unsigned max_depth) {
+  unsigned depth = 0;
+  std::size_t i = 0;
+  while ((i = xml.find('<', i)) != std::string_view::npos) {
+    const std::string_view rest = xml.substr(i);
+    std::size_t end = std::string_view::npos;
     if (rest.starts_with("<!--")) {
-      const auto end = xml.find("-->", pos + 4);
-      if (end == std::string_view::npos) {
-        return false;  // unterminated comment: the parser reports it
+      end = xml.find("-->", i + 4);
+      if (end != std::string_view::npos) {
+        end += 2;
       }
-      pos = end + 3;
     } else if (rest.starts_with("<![CDATA[")) {
-      const auto end = xml.find("]]>", pos + 9);
-      if (end == std::string_view::npos) {
-        return false;
+      end = xml.find("]]>", i + 9);
+      if (end != std::string_view::npos) {
+        end += 2;
       }
-      pos = end + 3;
+    } else if (rest.starts_with("<!")) {
+      return Scan::declaration;
+    } else if (rest.starts_with("<?")) {
+      end = xml.find("?>", i + 2);
+      if (end != std::string_view::npos) {
+        end += 1;
+      }
+    } else if (rest.starts_with("</")) {
+      depth = depth > 0 ? depth - 1 : 0;
+      end = xml.find('>', i + 2);
     } else {
-      return true;
+      char quote = 0;
+      std::size_t j = i + 1;
+      for (; j < xml.size(); ++j) {
+        const char c = xml[j];
+        if (quote != 0) {
+          if (c == quote) {
+            quote = 0;
+          }
+        } else if (c == '"' || c == '\'') {
+          quote = c;
+        } else if (c == '>') {
+          break;
+        }
+      }
+      if (j < xml.size() && xml[j - 1] != '/') {
+        if (++depth > max_depth) {
+          return Scan::too_deep;
+        }
+      }
+      end = j < xml.size() ? j : std::string_view::npos;
     }
+    if (end == std::string_view::npos) {
+      return Scan::ok;
+    }
+    i = end + 1;
   }
-  return false;
+  return Scan::ok;
+}
+
+/// Size and pre-scan checks shared by both decoders.
+std::error_code precheck(std::string_view xml, const Limits& limits) {
+  if (xml.size() > limits.max_envelope_bytes) {
+    return Errc::payload_too_large;
+  }
+  switch (scan(xml, limits.max_depth)) {
+    case Scan::declaration:
+      return Errc::malformed_body;
+    case Scan::too_deep:
+      return Errc::payload_too_large;
+    case Scan::ok:
+      break;
+  }
+  return {};
+}
+
+/// The first start tag (after the XML declaration, comments and processing instructions).
+std::string_view root_start_tag(std::string_view xml) {
+  std::size_t i = 0;
+  while ((i = xml.find('<', i)) != std::string_view::npos) {
+    if (i + 1 < xml.size() && (xml[i + 1] == '?' || xml[i + 1] == '!')) {
+      ++i;
+      continue;
+    }
+    const auto end = xml.find('>', i);
+    return xml.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i);
+  }
+  return {};
 }
 
 /// Errors of the envelope framing (before / after the body element).
@@ -164,11 +234,17 @@ std::error_code open_envelope(soap* s, Input& input, std::string_view xml, const
   s->maxoccurs = limits.max_occurs;
   s->maxlength = static_cast<long>(limits.max_string_length);
   s->recv_maxlength = limits.max_envelope_bytes;
-  if (soap_begin_recv(s) != SOAP_OK || soap_envelope_begin_in(s) != SOAP_OK) {
+  if (soap_begin_recv(s) != SOAP_OK) {
     return framing_error(s->error);
   }
-  if (s->version != 1) {
-    return s->version == 2 ? Errc::unsupported_version : Errc::malformed_body;
+  const bool opened = soap_envelope_begin_in(s) == SOAP_OK;
+  if (!opened || s->version != 1) {
+    // Our table has no SOAP 1.2 entry, so a 1.2 envelope never opens as SOAP 1.1 (gSOAP reads
+    // it as a plain XML document); tell it apart by the root start tag's namespaces.
+    if (root_start_tag(xml).find(kSoapEnv12) != std::string_view::npos) {
+      return Errc::unsupported_version;
+    }
+    return opened ? std::error_code(Errc::malformed_body) : framing_error(s->error);
   }
   if (soap_recv_header(s) != SOAP_OK || soap_body_begin_in(s) != SOAP_OK) {
     return framing_error(s->error);
@@ -294,11 +370,8 @@ std::string_view response_element(Operation op) noexcept {
 }
 
 Result<Envelope> parse_request(std::string_view xml, const Limits& limits) {
-  if (xml.size() > limits.max_envelope_bytes) {
-    return Errc::payload_too_large;
-  }
-  if (has_markup_declaration(xml)) {
-    return Errc::malformed_body;
+  if (auto ec = precheck(xml, limits)) {
+    return ec;
   }
   Context ctx(kInMode);
   soap* s = ctx.get();
@@ -345,11 +418,8 @@ Result<Envelope> parse_request(std::string_view xml, const Limits& limits) {
 }
 
 Result<Response> parse_response(std::string_view xml, const Limits& limits, Fault* fault) {
-  if (xml.size() > limits.max_envelope_bytes) {
-    return Errc::payload_too_large;
-  }
-  if (has_markup_declaration(xml)) {
-    return Errc::malformed_body;
+  if (auto ec = precheck(xml, limits)) {
+    return ec;
   }
   Context ctx(kInMode);
   soap* s = ctx.get();
