@@ -11,8 +11,7 @@
 
 #import "stlvector.h"
 
-//gsoap SOAP_ENV schema namespace: http://schemas.xmlsoap.org/soap/envelope/
-//gsoap SOAP_ENC schema namespace: http://schemas.xmlsoap.org/soap/encoding/
+// SOAP-ENV / SOAP-ENC are the SOAP 1.1 namespaces: soapcpp2 runs with -1.
 
 //gsoap wsse schema namespace: http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd
 //gsoap wsse schema elementForm: qualified
