@@ -33,6 +33,9 @@ enum class Flavor {
 /// A decode result: the value, or the violations (JSON path such as "evses[0].uid" + reason).
 /// Syntax errors, wrong JSON types, unknown enum values, missing required fields and the
 /// model's own validation rules (hub::model::validate) are all reported as violations.
+/// A syntax error carries the path of the member where reading stopped ("" at the root);
+/// nesting deeper than 64 levels is a syntax error. Unknown members are ignored; null counts as
+/// absent for optional members and as missing for required ones.
 template <class T>
 struct Decoded {
   std::optional<T> value;
@@ -73,7 +76,9 @@ std::string encode(const model::ActiveChargingProfile& v, Flavor f = Flavor::ocp
 template <class T>
 Decoded<T> decode(std::string_view json, DecodeOptions options = {});
 
-/// CommandRequest needs the command type from the URL (commands/{command}).
+/// CommandRequest needs the command type from the URL (commands/{command}). The generic
+/// decode<model::CommandRequest> takes it from the canonical "x_hub_command" member, or else
+/// recognises the body by the members only one command has.
 Decoded<model::CommandRequest> decode_command(model::CommandType type, std::string_view json,
                                               DecodeOptions options = {});
 
@@ -81,7 +86,8 @@ Decoded<model::CommandRequest> decode_command(model::CommandType type, std::stri
 /// same kind): each top-level member of the patch replaces the stored member (arrays and objects
 /// replaced as a whole, as OCPI 2.2.1 specifies). `last_updated` is required in the patch.
 /// Errors: invalid_request with a message when either is not a JSON object or last_updated is
-/// missing. The caller decodes the merged document to validate the result.
+/// missing. The caller decodes the merged document to validate the result. A member set to null
+/// in the patch is removed. Numbers are carried with their exact source text.
 Result<std::string> merge_patch(std::string_view stored, std::string_view patch);
 
 }  // namespace hub::ocpi
