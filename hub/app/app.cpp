@@ -338,11 +338,11 @@ struct App::Impl {
     engine->start();
     admin_server->start();
     api_server->start();
-    if (config.api.listen.port == 0 && config.public_url.size() > 2 &&
-        config.public_url.compare(config.public_url.size() - 2, 2, ":0") == 0) {
-      // Bound to a free port (tests): the public URL follows the real port.
-      config.public_url.resize(config.public_url.size() - 1);
-      config.public_url += std::to_string(api_server->port());
+    if (config.public_url.empty()) {
+      // Not configured (tests bind port 0): the public URL follows the bound address.
+      config.public_url = std::string(config.api.tls_cert_file.empty() ? "http://" : "https://") +
+                          (config.api.listen.host == "0.0.0.0" ? std::string("127.0.0.1") : config.api.listen.host) +
+                          ":" + std::to_string(api_server->port());
     }
     ocpi->set_public_url(config.public_url);
     ocpi->start();

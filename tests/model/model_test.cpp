@@ -235,7 +235,7 @@ TEST(Validate, TariffRules) {
   auto t = tariff();
   t.currency = "eur";
   t.elements[0].price_components[0].price = *Decimal::parse("-1");
-  t.elements[0].price_components[0].step_size = 0;
+  t.elements[0].price_components[0].step_size = -1;
   t.elements[0].restrictions = TariffRestrictions{};
   t.elements[0].restrictions->start_time = "7:00";
   t.elements[0].restrictions->start_date = "2015/01/01";

@@ -332,8 +332,9 @@ std::vector<Violation> validate(const Tariff& t) {
       if (e.price_components[j].vat) {
         pc.non_negative("vat", *e.price_components[j].vat);
       }
-      if (e.price_components[j].step_size <= 0) {
-        pc.fail("step_size", "must be positive");
+      if (e.price_components[j].step_size < 0) {
+        // 0 is used by the official free-of-charge example (tariff_5) for a FLAT component.
+        pc.fail("step_size", "must not be negative");
       }
     }
     if (e.restrictions) {

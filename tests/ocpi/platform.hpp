@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// An independent OCPI 2.2.1 platform for the hub's integration tests: a real HTTP server on a free
+// loopback port with versions, details, credentials, every module's Receiver interface (records
+// what it receives) and the Sender interfaces the tests need (paginated locations, real-time
+// authorize, commands answered ACCEPTED), plus a client that calls the hub with its token.
+
+#include <adapters/http.hpp>
+#include <adapters/http_client.hpp>
+#include <adapters/http_server.hpp>
+#include <hub/model/party.hpp>
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace hub::test {
+
+struct Received {
+  std::string method;
+  std::string path;   ///< path below the platform's base ("/2.2.1/locations/NL/CP1/LOC1")
+  std::string query;
+  std::string body;
+  http::Headers headers;
+  std::string header(std::string_view name) const { return std::string(http::find_header(headers, name)); }
+};
+
+class OcpiPlatform {
+ public:
+  OcpiPlatform(std::string name, std::vector<model::PartyRole> roles);
+  ~OcpiPlatform();
+
+  std::string base_url() const;
+  std::string versions_url() const { return base_url() + "/versions"; }
+  const std::vector<model::PartyRole>& roles() const { return roles_; }
+
+  /// Platform-initiated registration with the hub (token A from the hub's admin API).
+  bool register_with(const std::string& hub_versions_url, const std::string& token_a, std::string* failure = nullptr);
+  /// For hub-initiated registration: the token A this platform hands to the hub out of band.
+  std::string issue_token_a();
+
+  /// Calls the hub with the token it gave this platform (Base64 in the header, as 2.2.1 wants).
+  http::ClientResult call(const std::string& method, const std::string& url, const std::string& body = {},
+                          http::Headers headers = {});
+  /// A functional-module call with OCPI-from set to this platform's first role and OCPI-to when given.
+  http::ClientResult call_routed(const std::string& method, const std::string& url, const std::string& body,
+                                 std::optional<model::PartyRef> to, std::optional<model::PartyRef> from = {});
+  std::string hub_endpoint(std::string_view module, std::string_view interface) const;
+
+  /// Waits (bounded) until `pred` holds over the received requests; returns whether it did.
+  bool wait_for(const std::function<bool(const std::vector<Received>&)>& pred,
+                std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  std::vector<Received> received() const;
+  std::size_t count(std::string_view method, std::string_view path_prefix) const;
+
+  /// While down, every request gets HTTP 503 (maintenance), so the hub must keep what it queued.
+  void set_down(bool down);
+
+  std::string token_for_hub() const;   ///< the token the hub sends us (B)
+  std::string token_to_hub() const;    ///< the token we send the hub (C)
+  void set_token_to_hub(std::string t);
+
+  /// Objects this platform serves on its Sender interfaces (JSON, by module).
+  void add_sender_object(const std::string& module, std::string json);
+  /// The AuthorizationInfo JSON answered to authorize, by token uid.
+  void set_authorization(const std::string& uid, std::string json);
+
+ private:
+  boost::asio::awaitable<http::Response> handle(http::Request& req);
+
+  std::string name_;
+  std::vector<model::PartyRole> roles_;
+  boost::asio::io_context ioc_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::unique_ptr<http::HttpServer> server_;
+  std::unique_ptr<http::HttpClient> client_;
+  std::thread thread_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<Received> received_;
+  bool down_ = false;
+  std::string token_b_;  ///< we accept it from the hub
+  std::string token_c_;  ///< we use it to call the hub
+  std::string token_a_;  ///< out-of-band token for hub-initiated registration
+  std::string hub_details_url_;
+  std::vector<model::Endpoint> hub_endpoints_;
+  std::map<std::string, std::vector<std::string>> sender_objects_;
+  std::map<std::string, std::string> authorizations_;
+};
+
+/// The JSON payload of an OCPI envelope's data member, or "" when absent.
+std::string envelope_data(const std::string& body);
+int envelope_status(const std::string& body);
+
+}  // namespace hub::test
