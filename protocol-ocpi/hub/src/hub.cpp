@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "impl.hpp"
 
+#include <ocpi/codec.hpp>
+
 #include <hub/metrics/metrics.hpp>
 #include <hub/model/types.hpp>
 
@@ -600,50 +602,70 @@ std::string_view module_of_kind(bus::Kind k) {
   return "";
 }
 
-/// Removes the hub's x_hub_* members; returns them (string values only).
-std::string strip_hub_members(std::string_view json, std::map<std::string, std::string>& hub_members) {
-  rapidjson::Document d;
-  d.Parse<rapidjson::kParseNumbersAsStringsFlag>(json.data(), json.size());
-  if (d.HasParseError() || !d.IsObject()) {
+/// Splits off the x_hub_* string members the hub places at the front of a payload
+/// ({"x_hub_route":"..",...rest}); returns the object without them, byte for byte otherwise.
+std::string take_leading_hub_members(std::string_view json, std::map<std::string, std::string>& out) {
+  auto skip_ws = [&](std::size_t i) {
+    while (i < json.size() && (json[i] == ' ' || json[i] == '\n' || json[i] == '\t' || json[i] == '\r')) {
+      ++i;
+    }
+    return i;
+  };
+  auto string_end = [&](std::size_t i) -> std::size_t {  // i at the opening quote
+    for (++i; i < json.size(); ++i) {
+      if (json[i] == '\\') {
+        ++i;
+      } else if (json[i] == '"') {
+        return i;
+      }
+    }
+    return std::string_view::npos;
+  };
+  auto i = skip_ws(0);
+  if (i >= json.size() || json[i] != '{') {
     return std::string(json);
   }
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  w.StartObject();
-  for (auto& m : d.GetObject()) {
-    std::string_view name(m.name.GetString(), m.name.GetStringLength());
-    if (name.rfind("x_hub_", 0) == 0) {
-      if (m.value.IsString()) {
-        hub_members[std::string(name)] = str(m.value);
-      }
-      continue;
+  auto body_start = i + 1;
+  i = skip_ws(body_start);
+  while (i < json.size() && json.compare(i, 7, "\"x_hub_") == 0) {
+    auto key_end = string_end(i);
+    if (key_end == std::string_view::npos) {
+      break;
     }
-    w.Key(m.name.GetString(), m.name.GetStringLength());
-    // Numbers were kept as their source text; write them back raw.
-    struct Raw {
-      static void write(rapidjson::Writer<rapidjson::StringBuffer>& w, const rapidjson::Value& v) {
-        if (v.IsObject()) {
-          w.StartObject();
-          for (auto& mm : v.GetObject()) {
-            w.Key(mm.name.GetString(), mm.name.GetStringLength());
-            write(w, mm.value);
-          }
-          w.EndObject();
-        } else if (v.IsArray()) {
-          w.StartArray();
-          for (auto& e : v.GetArray()) {
-            write(w, e);
-          }
-          w.EndArray();
-        } else {
-          v.Accept(w);
-        }
-      }
-    };
-    Raw::write(w, m.value);
+    auto colon = skip_ws(key_end + 1);
+    if (colon >= json.size() || json[colon] != ':') {
+      break;
+    }
+    auto v = skip_ws(colon + 1);
+    if (v >= json.size() || json[v] != '"') {
+      break;
+    }
+    auto v_end = string_end(v);
+    if (v_end == std::string_view::npos) {
+      break;
+    }
+    rapidjson::Document d;
+    d.Parse(json.data() + v, v_end - v + 1);
+    if (!d.HasParseError() && d.IsString()) {
+      out[std::string(json.substr(i + 1, key_end - i - 1))] = str(d);
+    }
+    i = skip_ws(v_end + 1);
+    if (i < json.size() && json[i] == ',') {
+      i = skip_ws(i + 1);
+    }
+    body_start = i;
   }
-  w.EndObject();
-  return {sb.GetString(), sb.GetSize()};
+  return "{" + std::string(json.substr(body_start));
+}
+
+/// The OCPI 2.2.1 wire form of a canonical payload of a model kind.
+template <class T>
+std::string wire_form(const std::string& canonical) {
+  if (canonical.find("\"x_hub_") == std::string::npos) {
+    return canonical;  // already the OCPI form
+  }
+  auto d = decode<T>(canonical, DecodeOptions{false});
+  return d ? encode(*d.value, Flavor::ocpi221) : canonical;
 }
 
 std::optional<model::PartyRef> route_part(const std::string& route, bool to) {
@@ -682,7 +704,17 @@ asio::awaitable<bus::DeliveryResult> OcpiHub::Impl::deliver(const bus::Delivery&
     co_return out;
   }
   std::map<std::string, std::string> hub_members;
-  std::string body = strip_hub_members(d.payload, hub_members);
+  std::string body = take_leading_hub_members(d.payload, hub_members);
+  switch (d.kind) {
+    case bus::Kind::location: body = wire_form<model::Location>(body); break;
+    case bus::Kind::evse: body = wire_form<model::Evse>(body); break;
+    case bus::Kind::connector: body = wire_form<model::Connector>(body); break;
+    case bus::Kind::tariff: body = wire_form<model::Tariff>(body); break;
+    case bus::Kind::token: body = wire_form<model::Token>(body); break;
+    case bus::Kind::session: body = wire_form<model::Session>(body); break;
+    case bus::Kind::cdr: body = wire_form<model::Cdr>(body); break;
+    default: break;
+  }
   std::string method = "PUT";
   std::string url;
   auto module = module_of_kind(d.kind);

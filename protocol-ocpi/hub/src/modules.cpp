@@ -759,9 +759,12 @@ asio::awaitable<http::Response> OcpiHub::Impl::command(Ctx& ctx, std::string typ
   if (!saved) {
     co_return wire::reply(200, 3000, "store unavailable; try again");
   }
-  auto body = wire::with_string_member(ctx.req.body, "response_url", version_url() + "/callback/" + handle);
-  co_return co_await forward(ctx, t, "commands", "RECEIVER", "/" + std::string(model::to_string(*ct)), *body,
-                             options.forward_timeout);
+  // The CPO can only reach the hub: the result comes back through a hub URL (exact re-encoding).
+  auto request = std::move(*d.value);
+  auto hub_url = version_url() + "/callback/" + handle;
+  std::visit([&](auto& c) { c.response_url = hub_url; }, request);
+  co_return co_await forward(ctx, t, "commands", "RECEIVER", "/" + std::string(model::to_string(*ct)),
+                             encode(request, Flavor::ocpi221), options.forward_timeout);
 }
 
 asio::awaitable<http::Response> OcpiHub::Impl::charging_profile(Ctx& ctx, std::string_view interface,
@@ -785,8 +788,16 @@ asio::awaitable<http::Response> OcpiHub::Impl::charging_profile(Ctx& ctx, std::s
   if (interface == "RECEIVER") {
     std::string original = ctx.req.method == "PUT" ? wire::string_member(body, "response_url").value_or("")
                                                    : ctx.req.query("response_url");
-    if (ctx.req.method == "PUT" && !wire::is_object(body)) {
-      co_return wire::reply(400, 2001, "body must be a SetChargingProfile JSON object");
+    std::optional<model::SetChargingProfile> set;
+    if (ctx.req.method == "PUT") {
+      if (!wire::is_object(body)) {
+        co_return wire::reply(400, 2001, "body must be a SetChargingProfile JSON object");
+      }
+      auto d = decode<model::SetChargingProfile>(body);
+      if (!d) {
+        co_return invalid(d);
+      }
+      set = std::move(*d.value);
     }
     if (original.empty()) {
       co_return invalid("response_url: required");
@@ -803,8 +814,9 @@ asio::awaitable<http::Response> OcpiHub::Impl::charging_profile(Ctx& ctx, std::s
       co_return wire::reply(200, 3000, "store unavailable; try again");
     }
     auto hub_url = version_url() + "/callback/" + handle;
-    if (ctx.req.method == "PUT") {
-      body = *wire::with_string_member(body, "response_url", hub_url);
+    if (set) {
+      set->response_url = hub_url;
+      body = encode(*set, Flavor::ocpi221);
     } else {
       query = replace_query(query, "response_url", hub_url);
     }

@@ -103,13 +103,8 @@ std::string ObjectStore::member(const model::PartyRef& owner, std::string_view i
 }
 
 asio::awaitable<Result<store::Reply>> ObjectStore::run(std::vector<std::string> command) {
-  auto& redis = redis_;
-  auto r = co_await asio::co_spawn(
-      redis_executor_,
-      [&redis, cmd = std::move(command)]() mutable -> asio::awaitable<Result<store::Reply>> {
-        co_return co_await redis.command(std::move(cmd));
-      },
-      asio::use_awaitable);
+  // The awaitable is lazy: it starts on the Redis client's executor.
+  auto r = co_await asio::co_spawn(redis_executor_, redis_.command(std::move(command)), asio::use_awaitable);
   if (r && r->is_error()) {
     co_return make_error_code(Errc::unavailable);
   }

@@ -379,23 +379,6 @@ std::optional<std::string> string_member(std::string_view json, std::string_view
   return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
-std::optional<std::string> with_string_member(std::string_view json, std::string_view name, std::string_view value) {
-  rapidjson::Document d;
-  if (!parse_doc(d, json) || !d.IsObject()) {
-    return std::nullopt;
-  }
-  auto key = rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-  rapidjson::Value v(value.data(), static_cast<rapidjson::SizeType>(value.size()), d.GetAllocator());
-  auto it = d.FindMember(rapidjson::Value(key));
-  if (it != d.MemberEnd()) {
-    it->value = v;
-  } else {
-    d.AddMember(rapidjson::Value(name.data(), static_cast<rapidjson::SizeType>(name.size()), d.GetAllocator()), v,
-                d.GetAllocator());
-  }
-  return write(d);
-}
-
 bool has_member(std::string_view json, std::string_view name) {
   rapidjson::Document d;
   if (!parse_doc(d, json) || !d.IsObject()) {

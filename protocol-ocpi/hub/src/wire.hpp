@@ -81,8 +81,6 @@ std::optional<std::string> envelope_data(std::string_view body);
 
 /// A JSON object's string member (top level); nullopt when absent or not a string.
 std::optional<std::string> string_member(std::string_view json, std::string_view name);
-/// Replaces (or adds) a top-level string member of a JSON object; nullopt when not an object.
-std::optional<std::string> with_string_member(std::string_view json, std::string_view name, std::string_view value);
 /// Whether a top-level member exists.
 bool has_member(std::string_view json, std::string_view name);
 /// Whether the text is a JSON object.
