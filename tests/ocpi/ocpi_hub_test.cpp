@@ -463,7 +463,7 @@ TEST_F(OcpiHubTest, CommandResultIsRoutedBackToTheRequester) {
   ASSERT_EQ(r.status, 200) << r.response.body;
   EXPECT_STREQ(parse(hub::test::envelope_data(r.response.body))["result"].GetString(), "ACCEPTED");
   auto at_cpo = *find(cpo1.received(), "POST", "/2.2.1/commands/START_SESSION");
-  auto rewritten = parse(at_cpo.body)["response_url"].GetString();
+  std::string rewritten = parse(at_cpo.body)["response_url"].GetString();
   EXPECT_EQ(std::string(rewritten).rfind(hub_ + "/2.2.1/callback/", 0), 0u) << rewritten << " in " << at_cpo.body;
   // The CPO posts the result to the hub's URL; the eMSP gets it at its own response_url.
   auto result = cpo1.call_routed("POST", rewritten, R"({"result":"ACCEPTED"})", kEmsp1);
@@ -475,7 +475,7 @@ TEST_F(OcpiHubTest, CommandResultIsRoutedBackToTheRequester) {
   EXPECT_EQ(emsp2.count("POST", "/2.2.1/results"), 0u);
   // Another party cannot post the result.
   auto stolen = emsp2.call_routed("POST", rewritten, R"({"result":"FAILED"})", std::nullopt);
-  EXPECT_EQ(hub::test::envelope_status(stolen.response.body), 2001);
+  EXPECT_EQ(hub::test::envelope_status(stolen.response.body), 2001) << stolen.status << " " << stolen.response.body << stolen.error;
   // Unknown command receiver.
   auto lost = emsp1.call_routed("POST", url("receiver", "commands") + "/CANCEL_RESERVATION",
                                 R"({"response_url":")" + original + R"(","reservation_id":"R1"})", std::nullopt);

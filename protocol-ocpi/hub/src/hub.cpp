@@ -263,7 +263,11 @@ asio::awaitable<http::Response> OcpiHub::Impl::handle(http::Request& req) {
   } else if (seg.size() == 3 && seg[2] == "hubclientinfo") {
     r = req.method == "GET" ? client_info_list(ctx) : wire::reply(405, 2000, "only GET on hubclientinfo");
   } else if (seg.size() == 4 && seg[2] == "callback") {
-    r = req.method == "POST" ? co_await callback(ctx, seg[3]) : wire::reply(405, 2000, "only POST on a callback");
+    if (req.method == "POST") {
+      r = co_await callback(ctx, seg[3]);  // (g++ 12: never co_await inside ?:)
+    } else {
+      r = wire::reply(405, 2000, "only POST on a callback");
+    }
   } else if (seg.size() >= 4 && (seg[2] == "sender" || seg[2] == "receiver")) {
     std::vector<std::string> rest(seg.begin() + 4, seg.end());
     r = co_await functional(ctx, seg[2] == "sender" ? "SENDER" : "RECEIVER", seg[3], std::move(rest));

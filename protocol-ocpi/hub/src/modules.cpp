@@ -184,10 +184,13 @@ asio::awaitable<http::Response> OcpiHub::Impl::functional(Ctx& ctx, std::string_
           }
         }
       }
-      r = t.party == nullptr ? wire::reply(200, 4001, "unknown receiver for this session")
-                             : co_await forward(ctx, t, "sessions", "SENDER",
-                                                "/" + escape_segment(rest[0]) + "/charging_preferences", ctx.req.body,
-                                                options.forward_timeout);
+      if (t.party == nullptr) {
+        r = wire::reply(200, 4001, "unknown receiver for this session");
+      } else {
+        std::string suffix = "/" + escape_segment(rest[0]) + "/charging_preferences";
+        std::string body = ctx.req.body;
+        r = co_await forward(ctx, t, "sessions", "SENDER", std::move(suffix), std::move(body), options.forward_timeout);
+      }
     } else if (module == "chargingprofiles" && m == "PUT" && rest.size() == 1) {
       r = co_await charging_profile(ctx, interface, rest[0]);
     } else {
@@ -546,7 +549,9 @@ asio::awaitable<http::Response> OcpiHub::Impl::receiver_get(Ctx& ctx, std::strin
     for (const auto& s : rest) {
       suffix += "/" + escape_segment(s);
     }
-    co_return co_await forward(ctx, t, module, "RECEIVER", suffix + query_of(ctx.req), {}, options.forward_timeout);
+    suffix += query_of(ctx.req);
+    auto answer = co_await forward(ctx, t, module, "RECEIVER", std::move(suffix), std::string(), options.forward_timeout);
+    co_return answer;
   }
   auto owner = model::make_party_ref(rest[0], rest[1]);
   if (!owner || !holds(*ctx.party, *owner) || (module != "locations" && rest.size() != 3) || rest.size() > 5) {
@@ -606,7 +611,9 @@ asio::awaitable<http::Response> OcpiHub::Impl::sender_get(Ctx& ctx, std::string_
     for (const auto& s : rest) {
       suffix += "/" + escape_segment(s);
     }
-    co_return co_await forward(ctx, t, module, "SENDER", suffix + query_of(ctx.req), {}, options.forward_timeout);
+    suffix += query_of(ctx.req);
+    auto answer = co_await forward(ctx, t, module, "SENDER", std::move(suffix), std::string(), options.forward_timeout);
+    co_return answer;
   }
   std::string mod(module);
   if (rest.empty()) {
@@ -703,9 +710,11 @@ asio::awaitable<http::Response> OcpiHub::Impl::authorize(Ctx& ctx, std::string u
   if (t.party == nullptr) {
     co_return wire::reply(200, 4001, "unknown receiver");
   }
-  co_return co_await forward(ctx, t, "tokens", "SENDER",
-                             "/" + escape_segment(uid) + "/authorize?type=" + escape_segment(type), ctx.req.body,
-                             options.authorize_timeout);
+  std::string suffix = "/" + escape_segment(uid) + "/authorize?type=" + escape_segment(type);
+  std::string body = ctx.req.body;
+  auto answer = co_await forward(ctx, t, "tokens", "SENDER", std::move(suffix), std::move(body),
+                                 options.authorize_timeout);
+  co_return answer;
 }
 
 asio::awaitable<http::Response> OcpiHub::Impl::command(Ctx& ctx, std::string type) {
@@ -763,8 +772,12 @@ asio::awaitable<http::Response> OcpiHub::Impl::command(Ctx& ctx, std::string typ
   auto request = std::move(*d.value);
   auto hub_url = version_url() + "/callback/" + handle;
   std::visit([&](auto& c) { c.response_url = hub_url; }, request);
-  co_return co_await forward(ctx, t, "commands", "RECEIVER", "/" + std::string(model::to_string(*ct)),
-                             encode(request, Flavor::ocpi221), options.forward_timeout);
+  // (g++ 12: no temporaries inside a co_await's argument list; named values only)
+  std::string suffix = "/" + std::string(model::to_string(*ct));
+  std::string body = encode(request, Flavor::ocpi221);
+  auto answer = co_await forward(ctx, t, "commands", "RECEIVER", std::move(suffix), std::move(body),
+                                 options.forward_timeout);
+  co_return answer;
 }
 
 asio::awaitable<http::Response> OcpiHub::Impl::charging_profile(Ctx& ctx, std::string_view interface,
@@ -821,8 +834,10 @@ asio::awaitable<http::Response> OcpiHub::Impl::charging_profile(Ctx& ctx, std::s
       query = replace_query(query, "response_url", hub_url);
     }
   }
-  co_return co_await forward(ctx, t, "chargingprofiles", interface, "/" + escape_segment(session_id) + query, body,
-                             options.forward_timeout);
+  std::string suffix = "/" + escape_segment(session_id) + query;
+  auto answer = co_await forward(ctx, t, "chargingprofiles", interface, std::move(suffix), std::move(body),
+                                 options.forward_timeout);
+  co_return answer;
 }
 
 asio::awaitable<http::Response> OcpiHub::Impl::callback(Ctx& ctx, std::string handle) {
