@@ -15,7 +15,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <fstream>
 #include <sstream>
 
@@ -65,9 +67,38 @@ class OcpiHubTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    check_conformance();
     platforms_.clear();
     app_->request_stop();
     EXPECT_EQ(app_->wait(), 0);
+  }
+
+  /// Every exchange the platforms had with the hub (both directions) must validate against the
+  /// official OpenAPI description (Stoplight Prism's validator, tests/ocpi/openapi/check.mjs).
+  void check_conformance() {
+    std::filesystem::path spec = std::filesystem::path(HUB_SHARED_SPEC_DIR) / "ocpi-openapi" / "2.2.1";
+    if (!std::filesystem::exists(spec)) {
+      std::cout << "[ SKIPPED  ] OpenAPI conformance: " << spec << " not found (../shared/spec absent)\n";
+      return;
+    }
+    std::filesystem::path tool = std::filesystem::path(HUB_SOURCE_DIR) / "tests" / "ocpi" / "openapi";
+    ASSERT_TRUE(std::filesystem::exists(tool / "node_modules" / "@stoplight" / "prism-http"))
+        << "the OpenAPI checker is not installed: run deploy/install-deps.sh (npm ci in " << tool << ")";
+    std::vector<hub::test::Exchange> all;
+    for (const auto& p : platforms_) {
+      auto e = p->exchanges();
+      all.insert(all.end(), e.begin(), e.end());
+    }
+    if (all.empty()) {
+      return;
+    }
+    auto file = (data_.path() / "exchanges.jsonl").string();
+    hub::test::write_exchanges(all, file);
+    auto out_file = (data_.path() / "conformance.txt").string();
+    std::string cmd = "node '" + (tool / "check.mjs").string() + "' '" + spec.string() + "' '" + file + "' > '" +
+                      out_file + "' 2>&1";
+    int rc = std::system(cmd.c_str());
+    EXPECT_EQ(rc, 0) << read_file(out_file);
   }
 
   hub::http::Headers admin_headers() { return {{"Authorization", std::string("Bearer ") + kAdminToken}}; }
@@ -189,7 +220,7 @@ TEST_F(OcpiHubTest, HandshakeBothWaysAndCredentialStates) {
 
   // POST again while registered: 405.
   auto again = cpo.call("POST", hub_ + "/2.2.1/credentials",
-                        R"({"token":"abc","url":")" + cpo.versions_url() + R"(","roles":[]})");
+                        R"({"token":"abc","url":")" + cpo.versions_url() + R"(","roles":[]})", {}, true);
   EXPECT_EQ(again.status, 405);
 
   // The raw (not Base64) token is accepted too (older peers).
@@ -267,15 +298,15 @@ TEST_F(OcpiHubTest, LocationsBroadcastPatchAndGetAll) {
   auto evse = parse(find(emsp1.received(), "PUT", "/2.2.1/locations/NL/CP1/LOC1/EVSE1")->body);
   EXPECT_STREQ(evse["status"].GetString(), "CHARGING");
   // PATCH without last_updated: 2001.
-  auto nolu = cpo1.call_routed("PATCH", url("receiver", "locations") + "/NL/CP1/LOC1/EVSE1", R"({"status":"BLOCKED"})",
+  auto nolu = cpo1.call_invalid("PATCH", url("receiver", "locations") + "/NL/CP1/LOC1/EVSE1", R"({"status":"BLOCKED"})",
                                kHubRef);
   EXPECT_EQ(nolu.status, 200);
   EXPECT_EQ(hub::test::envelope_status(nolu.response.body), 2001);
   // URL id and body id differ: 2001.
-  auto mismatch = cpo1.call_routed("PUT", url("receiver", "locations") + "/NL/CP1/OTHER", body, kHubRef);
+  auto mismatch = cpo1.call_invalid("PUT", url("receiver", "locations") + "/NL/CP1/OTHER", body, kHubRef);
   EXPECT_EQ(hub::test::envelope_status(mismatch.response.body), 2001);
   // EVSE for an unknown location: refused, no half object.
-  auto orphan = cpo1.call_routed("PUT", url("receiver", "locations") + "/NL/CP1/NOPE/EVSE1", "{}", kHubRef);
+  auto orphan = cpo1.call_invalid("PUT", url("receiver", "locations") + "/NL/CP1/NOPE/EVSE1", "{}", kHubRef);
   EXPECT_EQ(orphan.status, 404);
 
   // GET-All from the hub, paginated.
@@ -336,11 +367,11 @@ TEST_F(OcpiHubTest, DirectPushSpoofedFromUnknownReceiverAndForwardedGet) {
   ASSERT_TRUE(emsp1.wait_for([](const auto& rs) { return has_path(rs, "DELETE", "/2.2.1/tariffs/NL/CP1/T1"); }));
 
   // A party cannot speak for another: spoofed from-headers.
-  auto spoof = cpo1.call_routed("PUT", url("receiver", "tariffs") + "/NL/CP1/T2", tariff, kEmsp1, kCpo2);
+  auto spoof = cpo1.call_invalid("PUT", url("receiver", "tariffs") + "/NL/CP1/T2", tariff, kEmsp1, kCpo2);
   EXPECT_EQ(spoof.status, 200);
   EXPECT_EQ(hub::test::envelope_status(spoof.response.body), 2001);
   // ...nor write objects under another party's country_code/party_id.
-  auto foreign = emsp2.call_routed("PUT", url("receiver", "tariffs") + "/NL/CP1/T1", tariff, kEmsp1);
+  auto foreign = emsp2.call_invalid("PUT", url("receiver", "tariffs") + "/NL/CP1/T1", tariff, kEmsp1);
   EXPECT_EQ(hub::test::envelope_status(foreign.response.body), 2001);
   // Unknown receiver: 4001.
   auto unknown = cpo1.call_routed("PUT", url("receiver", "tariffs") + "/NL/CP1/T1", tariff, PartyRef{"FR", "XXX"});
@@ -433,17 +464,17 @@ TEST_F(OcpiHubTest, SessionsCdrsAndTokensWithOpenRoutingAndAuthorize) {
   auto c = cpo1.call_routed("POST", url("receiver", "cdrs"), cdr, std::nullopt);
   ASSERT_EQ(c.status, 201) << c.response.body;
   auto location = std::string(c.response.header("Location"));
-  EXPECT_EQ(location, url("receiver", "cdrs") + "/NL/CP1/CDR1");
+  EXPECT_EQ(location, url("receiver", "cdrs") + "/NL:CP1:CDR1");
   ASSERT_TRUE(emsp1.wait_for([](const auto& rs) { return has_path(rs, "POST", "/2.2.1/cdrs"); }));
   EXPECT_EQ(hub::ocpi::test::join(hub::ocpi::test::json_diff(cdr, find(emsp1.received(), "POST", "/2.2.1/cdrs")->body)), "");
   auto back = cpo1.call_routed("GET", location, {}, std::nullopt);
   ASSERT_EQ(back.status, 200);
   EXPECT_EQ(hub::ocpi::test::join(hub::ocpi::test::json_diff(cdr, hub::test::envelope_data(back.response.body))), "");
   // Invalid CDR: 2001 with the field.
-  auto bad = cpo1.call_routed("POST", url("receiver", "cdrs"), R"({"country_code":"NL","party_id":"CP1","id":"X"})", std::nullopt);
+  auto bad = cpo1.call_invalid("POST", url("receiver", "cdrs"), R"({"country_code":"NL","party_id":"CP1","id":"X"})", std::nullopt);
   EXPECT_EQ(hub::test::envelope_status(bad.response.body), 2001);
   // Broken JSON: 400.
-  auto broken = cpo1.call_routed("POST", url("receiver", "cdrs"), "{\"id\":", std::nullopt);
+  auto broken = cpo1.call_invalid("POST", url("receiver", "cdrs"), "{\"id\":", std::nullopt);
   EXPECT_EQ(broken.status, 400);
 }
 
@@ -455,7 +486,7 @@ TEST_F(OcpiHubTest, CommandResultIsRoutedBackToTheRequester) {
                 cpo1.call_routed("PUT", url("receiver", "locations") + "/NL/CP1/LOC1", location_json(kCpo1, "LOC1"), kHubRef)
                     .response.body),
             1000);
-  auto original = emsp1.base_url() + "/2.2.1/results/cmd-1";
+  auto original = emsp1.base_url() + "/2.2.1/sender/commands/START_SESSION/cmd-1";
   auto cmd = R"({"response_url":")" + original + R"(","token":)" + token_json(kEmsp1, "0102030405") +
              R"(,"location_id":"LOC1","evse_uid":"EVSE1"})";
   // Open routing: the CPO is found from the location id.
@@ -464,17 +495,18 @@ TEST_F(OcpiHubTest, CommandResultIsRoutedBackToTheRequester) {
   EXPECT_STREQ(parse(hub::test::envelope_data(r.response.body))["result"].GetString(), "ACCEPTED");
   auto at_cpo = *find(cpo1.received(), "POST", "/2.2.1/commands/START_SESSION");
   std::string rewritten = parse(at_cpo.body)["response_url"].GetString();
-  EXPECT_EQ(std::string(rewritten).rfind(hub_ + "/2.2.1/callback/", 0), 0u) << rewritten << " in " << at_cpo.body;
+  EXPECT_EQ(std::string(rewritten).rfind(hub_ + "/2.2.1/sender/commands/START_SESSION/", 0), 0u) << rewritten << " in " << at_cpo.body;
   // The CPO posts the result to the hub's URL; the eMSP gets it at its own response_url.
   auto result = cpo1.call_routed("POST", rewritten, R"({"result":"ACCEPTED"})", kEmsp1);
   ASSERT_EQ(hub::test::envelope_status(result.response.body), 1000) << result.response.body;
-  ASSERT_TRUE(emsp1.wait_for([](const auto& rs) { return has_path(rs, "POST", "/2.2.1/results/cmd-1"); }));
-  auto got = *find(emsp1.received(), "POST", "/2.2.1/results/cmd-1");
+  ASSERT_TRUE(emsp1.wait_for(
+      [](const auto& rs) { return has_path(rs, "POST", "/2.2.1/sender/commands/START_SESSION/cmd-1"); }));
+  auto got = *find(emsp1.received(), "POST", "/2.2.1/sender/commands/START_SESSION/cmd-1");
   EXPECT_EQ(hub::ocpi::test::join(hub::ocpi::test::json_diff(R"({"result":"ACCEPTED"})", got.body)), "");
   EXPECT_EQ(got.header("OCPI-from-party-id"), "CP1");
-  EXPECT_EQ(emsp2.count("POST", "/2.2.1/results"), 0u);
+  EXPECT_EQ(emsp2.count("POST", "/2.2.1/sender/commands"), 0u);
   // Another party cannot post the result.
-  auto stolen = emsp2.call_routed("POST", rewritten, R"({"result":"FAILED"})", std::nullopt);
+  auto stolen = emsp2.call_invalid("POST", rewritten, R"({"result":"FAILED"})", std::nullopt);
   EXPECT_EQ(hub::test::envelope_status(stolen.response.body), 2001) << stolen.status << " " << stolen.response.body << stolen.error;
   // Unknown command receiver.
   auto lost = emsp1.call_routed("POST", url("receiver", "commands") + "/CANCEL_RESERVATION",

@@ -9,6 +9,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include <charconv>
+#include <fstream>
 #include <random>
 
 namespace hub::test {
@@ -41,6 +42,19 @@ std::string random_token() {
   std::string out;
   for (int i = 0; i < 24; ++i) {
     out += kHex[rng() & 15];
+  }
+  return out;
+}
+
+std::string uuid() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 32; ++i) {
+    out += i == 12 ? '4' : i == 16 ? '8' : kHex[rng() & 15];
+    if (i == 7 || i == 11 || i == 15 || i == 19) {
+      out += '-';
+    }
   }
   return out;
 }
@@ -88,7 +102,97 @@ std::size_t to_size(const std::string& s, std::size_t fallback) {
   return v;
 }
 
+/// The OpenAPI interface file and path of a path below "/ocpi" (hub or platform layout).
+std::pair<std::string, std::string> classify(std::string path, bool hub_side) {
+  if (path.rfind("/ocpi", 0) == 0) {
+    path = path.substr(5);
+  }
+  if (path == "/versions") {
+    return {"modules/versions/interface.yaml", "/versions"};
+  }
+  if (path == "/2.2.1") {
+    return {"modules/versions/interface.yaml", "/versions/2.2.1"};
+  }
+  constexpr std::string_view kV = "/2.2.1/";
+  if (path.rfind(kV, 0) != 0) {
+    return {"", path};
+  }
+  auto rest = path.substr(kV.size());
+  if (rest == "credentials") {
+    return {"modules/credentials/interface.yaml", "/credentials"};
+  }
+  if (hub_side && rest == "hubclientinfo") {
+    return {"modules/hubclientinfo/sender-interface.yaml", "/hubclientinfo"};
+  }
+  if (!hub_side && rest.rfind("clientinfo", 0) == 0) {
+    return {"modules/hubclientinfo/receiver-interface.yaml", "/hubclientinfo" + rest.substr(10)};
+  }
+  std::string interface = "receiver";
+  if (rest.rfind("sender/", 0) == 0) {
+    interface = "sender";
+    rest = rest.substr(7);
+  } else if (rest.rfind("receiver/", 0) == 0) {
+    rest = rest.substr(9);
+  }
+  auto module = rest.substr(0, rest.find('/'));
+  return {"modules/" + module + "/" + interface + "-interface.yaml", "/" + rest};
+}
+
+void json_headers(rapidjson::Writer<rapidjson::StringBuffer>& w, const http::Headers& h) {
+  w.StartArray();
+  for (const auto& [k, v] : h) {
+    w.StartArray();
+    w.String(k.c_str());
+    w.String(v.c_str());
+    w.EndArray();
+  }
+  w.EndArray();
+}
+
 }  // namespace
+
+void write_exchanges(const std::vector<Exchange>& exchanges, const std::string& file) {
+  std::ofstream out(file, std::ios::trunc);
+  for (const auto& e : exchanges) {
+    rapidjson::StringBuffer sb;
+    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    w.StartObject();
+    w.Key("interface");
+    w.String(e.interface.c_str());
+    w.Key("direction");
+    w.String(e.direction.c_str());
+    w.Key("method");
+    w.String(e.method.c_str());
+    w.Key("path");
+    w.String(e.path.c_str());
+    w.Key("query");
+    w.String(e.query.c_str());
+    w.Key("request_headers");
+    json_headers(w, e.request_headers);
+    w.Key("request_body");
+    w.String(e.request_body.c_str(), static_cast<rapidjson::SizeType>(e.request_body.size()));
+    w.Key("status");
+    w.Int(e.status);
+    w.Key("response_headers");
+    json_headers(w, e.response_headers);
+    w.Key("invalid_request");
+    w.Bool(e.invalid_request);
+    w.Key("response_body");
+    w.String(e.response_body.c_str(), static_cast<rapidjson::SizeType>(e.response_body.size()));
+    w.EndObject();
+    out << sb.GetString() << "\n";
+  }
+}
+
+std::vector<Exchange> OcpiPlatform::exchanges() const {
+  std::lock_guard lock(mutex_);
+  return exchanges_;
+}
+
+void OcpiPlatform::record(Exchange e) {
+  std::lock_guard lock(mutex_);
+  exchanges_.push_back(std::move(e));
+}
 
 std::string envelope_data(const std::string& body) {
   rapidjson::Document d;
@@ -191,19 +295,61 @@ bool OcpiPlatform::wait_for(const std::function<bool(const std::vector<Received>
 }
 
 http::ClientResult OcpiPlatform::call(const std::string& method, const std::string& url, const std::string& body,
-                                      http::Headers headers) {
+                                      http::Headers headers, bool invalid_request) {
   http::ClientRequest req;
   req.method = method;
   req.url = url;
   req.body = body;
   req.headers = std::move(headers);
   req.headers.emplace_back("Authorization", "Token " + b64(token_to_hub()));
+  if (http::find_header(req.headers, "X-Request-ID").empty()) {
+    req.headers.emplace_back("X-Request-ID", uuid());
+  }
+  if (http::find_header(req.headers, "X-Correlation-ID").empty()) {
+    req.headers.emplace_back("X-Correlation-ID", uuid());
+  }
   if (!body.empty()) {
     req.headers.emplace_back("Content-Type", "application/json");
   }
-  return asio::co_spawn(ioc_, client_->request(std::move(req), std::chrono::steady_clock::now() + std::chrono::seconds(30)),
-                        asio::use_future)
-      .get();
+  Exchange ex;
+  ex.direction = "to_hub";
+  ex.invalid_request = invalid_request;
+  ex.method = method;
+  ex.request_headers = req.headers;
+  ex.request_body = body;
+  auto scheme_end = url.find("://");
+  auto path_start = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  std::string target = path_start == std::string::npos ? "/" : url.substr(path_start);
+  auto q = target.find('?');
+  if (q != std::string::npos) {
+    ex.query = target.substr(q + 1);
+    target.resize(q);
+  }
+  std::tie(ex.interface, ex.path) = classify(http::url_decode(target), true);
+  auto result = asio::co_spawn(ioc_, client_->request(std::move(req), std::chrono::steady_clock::now() + std::chrono::seconds(30)),
+                               asio::use_future)
+                    .get();
+  ex.status = result.status;
+  ex.response_headers = result.response.headers;
+  ex.response_body = result.response.body;
+  // 503 is the platform's own maintenance answer relayed unchanged; OCPI describes no 503.
+  if (!ex.interface.empty() && result.status != 0 && result.status != 503) {
+    record(std::move(ex));
+  }
+  return result;
+}
+
+http::ClientResult OcpiPlatform::call_invalid(const std::string& method, const std::string& url, const std::string& body,
+                                              std::optional<model::PartyRef> to, std::optional<model::PartyRef> from) {
+  http::Headers h;
+  auto f = from ? *from : roles_.front().ref;
+  h.emplace_back("OCPI-from-country-code", f.country_code);
+  h.emplace_back("OCPI-from-party-id", f.party_id);
+  if (to) {
+    h.emplace_back("OCPI-to-country-code", to->country_code);
+    h.emplace_back("OCPI-to-party-id", to->party_id);
+  }
+  return call(method, url, body, std::move(h), true);
 }
 
 http::ClientResult OcpiPlatform::call_routed(const std::string& method, const std::string& url, const std::string& body,
@@ -216,8 +362,7 @@ http::ClientResult OcpiPlatform::call_routed(const std::string& method, const st
     h.emplace_back("OCPI-to-country-code", to->country_code);
     h.emplace_back("OCPI-to-party-id", to->party_id);
   }
-  h.emplace_back("X-Request-ID", random_token());
-  h.emplace_back("X-Correlation-ID", random_token());
+  h.emplace_back("X-Correlation-ID", uuid());
   return call(method, url, body, std::move(h));
 }
 
@@ -299,6 +444,33 @@ bool OcpiPlatform::register_with(const std::string& hub_versions_url, const std:
 }
 
 asio::awaitable<http::Response> OcpiPlatform::handle(http::Request& req) {
+  auto response = co_await handle_inner(req);
+  auto correlation = req.header("X-Correlation-ID");
+  response.headers.emplace_back("X-Correlation-ID", correlation.empty() ? std::string("00000000-0000-4000-8000-000000000000")
+                                                                        : std::string(correlation));
+  response.headers.emplace_back("X-Request-ID", req.request_id);
+  Exchange ex;
+  ex.direction = "from_hub";
+  ex.method = req.method;
+  std::string target(req.path());
+  std::tie(ex.interface, ex.path) = classify(target, false);
+  auto q = req.target.find('?');
+  if (q != std::string::npos) {
+    ex.query = req.target.substr(q + 1);
+  }
+  ex.request_headers = req.headers;
+  ex.request_body = req.body;
+  ex.status = response.status;
+  ex.response_headers = response.headers;
+  ex.response_headers.emplace_back("Content-Type", response.content_type);
+  ex.response_body = response.body;
+  if (!ex.interface.empty() && response.status != 503) {
+    record(std::move(ex));
+  }
+  co_return response;
+}
+
+asio::awaitable<http::Response> OcpiPlatform::handle_inner(http::Request& req) {
   Received rec{req.method, std::string(req.path()), {}, req.body, req.headers};
   auto q = req.target.find('?');
   if (q != std::string::npos) {

@@ -35,6 +35,24 @@ struct Received {
   std::string header(std::string_view name) const { return std::string(http::find_header(headers, name)); }
 };
 
+/// One HTTP exchange as this platform saw it, with the OpenAPI interface file it belongs to.
+struct Exchange {
+  std::string interface;  ///< e.g. "modules/locations/receiver-interface.yaml"
+  std::string direction;  ///< "to_hub" (we called the hub) or "from_hub" (the hub called us)
+  std::string method;
+  std::string path;       ///< path as the OpenAPI description writes it ("/locations/NL/CP1/LOC1")
+  std::string query;
+  http::Headers request_headers;
+  std::string request_body;
+  int status = 0;
+  http::Headers response_headers;
+  std::string response_body;
+  bool invalid_request = false;  ///< sent invalid on purpose by a test: only the answer is checked
+};
+
+/// Writes exchanges as JSON lines for tests/ocpi/openapi/check.mjs.
+void write_exchanges(const std::vector<Exchange>& exchanges, const std::string& file);
+
 class OcpiPlatform {
  public:
   OcpiPlatform(std::string name, std::vector<model::PartyRole> roles);
@@ -51,16 +69,20 @@ class OcpiPlatform {
 
   /// Calls the hub with the token it gave this platform (Base64 in the header, as 2.2.1 wants).
   http::ClientResult call(const std::string& method, const std::string& url, const std::string& body = {},
-                          http::Headers headers = {});
+                          http::Headers headers = {}, bool invalid_request = false);
   /// A functional-module call with OCPI-from set to this platform's first role and OCPI-to when given.
   http::ClientResult call_routed(const std::string& method, const std::string& url, const std::string& body,
                                  std::optional<model::PartyRef> to, std::optional<model::PartyRef> from = {});
+  /// The same for a request a test sends invalid on purpose (its answer is still checked).
+  http::ClientResult call_invalid(const std::string& method, const std::string& url, const std::string& body,
+                                  std::optional<model::PartyRef> to, std::optional<model::PartyRef> from = {});
   std::string hub_endpoint(std::string_view module, std::string_view interface) const;
 
   /// Waits (bounded) until `pred` holds over the received requests; returns whether it did.
   bool wait_for(const std::function<bool(const std::vector<Received>&)>& pred,
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
   std::vector<Received> received() const;
+  std::vector<Exchange> exchanges() const;
   std::size_t count(std::string_view method, std::string_view path_prefix) const;
 
   /// While down, every request gets HTTP 503 (maintenance), so the hub must keep what it queued.
@@ -77,6 +99,7 @@ class OcpiPlatform {
 
  private:
   boost::asio::awaitable<http::Response> handle(http::Request& req);
+  boost::asio::awaitable<http::Response> handle_inner(http::Request& req);
 
   std::string name_;
   std::vector<model::PartyRole> roles_;
@@ -89,6 +112,8 @@ class OcpiPlatform {
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::vector<Received> received_;
+  std::vector<Exchange> exchanges_;
+  void record(Exchange e);
   bool down_ = false;
   std::string token_b_;  ///< we accept it from the hub
   std::string token_c_;  ///< we use it to call the hub

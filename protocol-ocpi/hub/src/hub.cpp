@@ -23,18 +23,6 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-std::string random_hex(std::size_t bytes) {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < bytes; ++i) {
-    auto b = static_cast<unsigned>(rng() & 0xFF);
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
-
 /// A credentials token: 32 random bytes from the OS, hex (printable, no whitespace, <= 64).
 std::string new_token() {
   std::random_device rd;
@@ -233,6 +221,9 @@ asio::awaitable<http::Response> OcpiHub::Impl::handle(http::Request& req) {
   // seg[0] == "ocpi"
   Ctx ctx{req, registry.snapshot()};
   ctx.correlation_id = std::string(req.header("X-Correlation-ID"));
+  if (ctx.correlation_id.empty() || ctx.correlation_id.size() > 255) {
+    ctx.correlation_id = wire::uuid();  // every OCPI answer carries one
+  }
   http::Response r;
   auto cands = wire::token_candidates(req.header("Authorization"));
   if (cands) {
@@ -262,21 +253,19 @@ asio::awaitable<http::Response> OcpiHub::Impl::handle(http::Request& req) {
     r = wire::reply(401, 2000, "the registration token may only be used on versions and credentials");
   } else if (seg.size() == 3 && seg[2] == "hubclientinfo") {
     r = req.method == "GET" ? client_info_list(ctx) : wire::reply(405, 2000, "only GET on hubclientinfo");
-  } else if (seg.size() == 4 && seg[2] == "callback") {
-    if (req.method == "POST") {
-      r = co_await callback(ctx, seg[3]);  // (g++ 12: never co_await inside ?:)
-    } else {
-      r = wire::reply(405, 2000, "only POST on a callback");
-    }
+  } else if (req.method == "POST" && ((seg.size() == 6 && seg[2] == "sender" && seg[3] == "commands") ||
+                                      (seg.size() == 6 && seg[2] == "sender" && seg[3] == "chargingprofiles" &&
+                                       seg[4] == "result"))) {
+    // response_url values the hub handed out: .../sender/commands/{command}/{handle} and
+    // .../sender/chargingprofiles/result/{handle} (the layout of the OCPI Sender interfaces).
+    r = co_await callback(ctx, seg[5]);
   } else if (seg.size() >= 4 && (seg[2] == "sender" || seg[2] == "receiver")) {
     std::vector<std::string> rest(seg.begin() + 4, seg.end());
     r = co_await functional(ctx, seg[2] == "sender" ? "SENDER" : "RECEIVER", seg[3], std::move(rest));
   } else {
     r = wire::reply(404, 2000, "no such OCPI endpoint");
   }
-  if (!ctx.correlation_id.empty()) {
-    r.headers.emplace_back("X-Correlation-ID", ctx.correlation_id);
-  }
+  r.headers.emplace_back("X-Correlation-ID", ctx.correlation_id);
   co_return r;
 }
 
@@ -317,8 +306,8 @@ asio::awaitable<http::ClientResult> OcpiHub::Impl::call(const model::Party& dest
   req.method = std::move(method);
   req.url = std::move(url);
   req.headers.emplace_back("Authorization", wire::authorization(dest.ocpi.token_b, dest.ocpi.auth_plain));
-  req.headers.emplace_back("X-Request-ID", random_hex(16));
-  req.headers.emplace_back("X-Correlation-ID", correlation_id.empty() ? random_hex(16) : correlation_id);
+  req.headers.emplace_back("X-Request-ID", wire::uuid());
+  req.headers.emplace_back("X-Correlation-ID", correlation_id.empty() ? wire::uuid() : correlation_id);
   wire::set_routing_headers(req.headers, to, from);
   if (!body.empty()) {
     req.headers.emplace_back("Content-Type", "application/json");

@@ -158,10 +158,18 @@ asio::awaitable<http::Response> OcpiHub::Impl::functional(Ctx& ctx, std::string_
       r = co_await object_push(ctx, from, module, std::move(rest));
     } else if (module == "cdrs" && m == "POST" && rest.empty()) {
       r = co_await cdr_post(ctx, from);
+      if (r.status == 200) {
+        r.status = 400;  // the cdrs Receiver POST answers 201 or 400 (official OpenAPI description)
+      }
     } else if (module == "commands" && m == "POST" && rest.size() == 1) {
       r = co_await command(ctx, rest[0]);
     } else if (module == "chargingprofiles" && (m == "GET" || m == "PUT" || m == "DELETE") && rest.size() == 1) {
       r = co_await charging_profile(ctx, interface, rest[0]);
+    } else if (module == "cdrs" && m == "GET" && rest.size() == 1 && rest[0].size() > 7 && rest[0][2] == ':' &&
+               rest[0][6] == ':') {
+      // The Location the hub handed out for a POSTed CDR: "CC:PID:ID".
+      std::vector<std::string> parts{rest[0].substr(0, 2), rest[0].substr(3, 3), rest[0].substr(7)};
+      r = co_await receiver_get(ctx, module, std::move(parts));
     } else if (m == "GET" && rest.size() >= 3 && module != "commands" && module != "chargingprofiles") {
       r = co_await receiver_get(ctx, module, std::move(rest));
     } else {
@@ -531,8 +539,9 @@ asio::awaitable<http::Response> OcpiHub::Impl::cdr_post(Ctx& ctx, const model::P
     co_return wire::reply(200, 3000, "store unavailable; try again");
   }
   auto ok = wire::reply(201, 1000, "");
-  ok.headers.emplace_back("Location", module_url("receiver", "cdrs") + "/" + escape_segment(owner.country_code) + "/" +
-                                          escape_segment(owner.party_id) + "/" + escape_segment(cdr.id));
+  // One opaque segment, as the cdrs Receiver interface describes {cdr_id}: "CC:PID:ID".
+  ok.headers.emplace_back("Location", module_url("receiver", "cdrs") + "/" +
+                                          escape_segment(owner.country_code + ":" + owner.party_id + ":" + cdr.id));
   auto key = key_escape(owner.country_code) + "/" + key_escape(owner.party_id) + "/" + key_escape(cdr.id);
   std::vector<Target> targets{t};
   co_return co_await publish(ctx, targets, bus::Kind::cdr, key, canonical, false, from, std::move(ok));
@@ -770,7 +779,7 @@ asio::awaitable<http::Response> OcpiHub::Impl::command(Ctx& ctx, std::string typ
   }
   // The CPO can only reach the hub: the result comes back through a hub URL (exact re-encoding).
   auto request = std::move(*d.value);
-  auto hub_url = version_url() + "/callback/" + handle;
+  auto hub_url = module_url("sender", "commands") + "/" + std::string(model::to_string(*ct)) + "/" + handle;
   std::visit([&](auto& c) { c.response_url = hub_url; }, request);
   // (g++ 12: no temporaries inside a co_await's argument list; named values only)
   std::string suffix = "/" + std::string(model::to_string(*ct));
@@ -826,7 +835,7 @@ asio::awaitable<http::Response> OcpiHub::Impl::charging_profile(Ctx& ctx, std::s
     if (!saved) {
       co_return wire::reply(200, 3000, "store unavailable; try again");
     }
-    auto hub_url = version_url() + "/callback/" + handle;
+    auto hub_url = module_url("sender", "chargingprofiles") + "/result/" + handle;
     if (set) {
       set->response_url = hub_url;
       body = encode(*set, Flavor::ocpi221);

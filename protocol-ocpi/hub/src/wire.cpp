@@ -9,6 +9,7 @@
 #include <rapidjson/writer.h>
 
 #include <charconv>
+#include <random>
 
 namespace hub::ocpi::wire {
 namespace {
@@ -302,6 +303,25 @@ void pagination_headers(http::Headers& headers, const std::string& base_url, con
   }
   headers.emplace_back("X-Total-Count", std::to_string(total));
   headers.emplace_back("X-Limit", std::to_string(max_limit));
+}
+
+std::string uuid() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uint64_t a = rng();
+  std::uint64_t b = rng();
+  a = (a & ~(0xFull << 12)) | (0x4ull << 12);     // version 4
+  b = (b & ~(0x3ull << 62)) | (0x2ull << 62);     // variant 10
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 32; ++i) {
+    std::uint64_t word = i < 16 ? a : b;
+    out += kHex[(word >> ((15 - i % 16) * 4)) & 0xf];
+    if (i == 7 || i == 11 || i == 15 || i == 19) {
+      out += '-';
+    }
+  }
+  return out;
 }
 
 std::string now_timestamp() {

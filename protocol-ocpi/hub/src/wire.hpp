@@ -67,6 +67,9 @@ Result<Page> page_params(const http::Request& req, std::size_t max_limit);
 void pagination_headers(http::Headers& headers, const std::string& base_url, const Page& page,
                         std::size_t returned, std::size_t total, std::size_t max_limit);
 
+/// A random (version 4) UUID, the form OCPI 2.2.1 gives X-Request-ID and X-Correlation-ID.
+std::string uuid();
+
 /// "2024-05-01T10:00:00Z" of now.
 std::string now_timestamp();
 
