@@ -38,8 +38,27 @@ for p in "${pkgs[@]}"; do
     missing+=("$p")
   fi
 done
+# Node.js runs the OpenAPI conformance check (npm packages, see below); any installed node/npm
+# will do, Debian's are installed only when there is none.
+if [[ "${1:-}" != "--runtime" ]]; then
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+npm_tools() {
+  # The field's tools from the npm registry, pinned by package-lock.json: Stoplight Prism's
+  # HTTP validator checks OCPI exchanges against the official OpenAPI description.
+  [[ "${1:-}" == "--runtime" ]] && return 0
+  local dir="$here/tests/ocpi/openapi"
+  if [[ ! -d "$dir/node_modules/@stoplight/prism-http" || "$dir/package-lock.json" -nt "$dir/node_modules" ]]; then
+    echo "roaming-hub: installing npm test tools in $dir" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
 
 if [[ ${#missing[@]} -eq 0 ]]; then
+  npm_tools "${1:-}"
   exit 0
 fi
 
@@ -59,3 +78,4 @@ for svc in redis-server nginx prometheus; do
   if command -v systemctl >/dev/null 2>&1; then systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
   service "$svc" stop >/dev/null 2>&1 || true
 done
+npm_tools "${1:-}"
