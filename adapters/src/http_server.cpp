@@ -256,7 +256,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   asio::awaitable<Response> call_handler(Request& req) {
     asio::steady_timer timer(stream_.get_executor());
     timer.expires_after(server_->options.handler_timeout);
-    auto result = co_await (guarded_handler(req) || timer.async_wait(asio::use_awaitable));
+    auto result = co_await (guarded_handler(req) || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
     if (result.index() == 0) {
       co_return std::move(std::get<0>(result));
     }

@@ -249,7 +249,11 @@ struct App::Impl {
     bus::BusOptions bus_options;
     bus_options.lanes = config.bus.lanes;
     bus = std::make_unique<bus::Bus>(redis_strand, *redis, bus_options);
-    http_client = std::make_unique<http::HttpClient>(ioc.get_executor(), http::ClientOptions{});
+    http::ClientOptions client_options;
+    // Forwarded requests run concurrently per partner: keep enough idle keep-alive connections
+    // that a busy partner is not reconnected per request (16 made a connect/close per call).
+    client_options.max_idle_per_host = 512;
+    http_client = std::make_unique<http::HttpClient>(ioc.get_executor(), client_options);
     ocpi::HubOptions oo;
     oo.public_url = config.public_url;
     oo.hub_ref = model::PartyRef{config.ocpi.country_code, config.ocpi.party_id};
