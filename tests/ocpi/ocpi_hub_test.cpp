@@ -60,6 +60,7 @@ class OcpiHubTest : public ::testing::Test {
     config.bus.sweep_interval = std::chrono::milliseconds(100);
     config.ocpi.forward_timeout = std::chrono::milliseconds(3000);
     config.ocpi.delivery_timeout = std::chrono::milliseconds(3000);
+    config.ocpi.alive_interval = alive_interval_;
     app_ = std::make_unique<hub::app::App>(config);
     app_->start();
     hub_ = "http://127.0.0.1:" + std::to_string(app_->api_port()) + "/ocpi";
@@ -138,6 +139,7 @@ class OcpiHubTest : public ::testing::Test {
     return hub_ + "/2.2.1/" + std::string(interface) + "/" + std::string(module);
   }
 
+  std::chrono::milliseconds alive_interval_{300000};
   hub::test::RedisServer redis_;
   hub::test::TempDir data_;
   std::unique_ptr<hub::app::App> app_;
@@ -512,6 +514,74 @@ TEST_F(OcpiHubTest, CommandResultIsRoutedBackToTheRequester) {
   auto lost = emsp1.call_routed("POST", url("receiver", "commands") + "/CANCEL_RESERVATION",
                                 R"({"response_url":")" + original + R"(","reservation_id":"R1"})", std::nullopt);
   EXPECT_EQ(hub::test::envelope_status(lost.response.body), 4001);
+}
+
+TEST_F(OcpiHubTest, ChargingProfilesAreForwardedAndTheirResultsRoutedBack) {
+  auto& cpo1 = add_platform("CPO One", {{Role::cpo, kCpo1}});
+  auto& emsp1 = add_platform("eMSP One", {{Role::emsp, kEmsp1}});
+  auto session = R"({"country_code":"NL","party_id":"CP1","id":"S7","start_date_time":"2026-11-25T10:00:00Z","kwh":0,)"
+                 R"("cdr_token":{"country_code":"NL","party_id":"MS1","uid":"AB","type":"RFID","contract_id":"NL-MS1-C1-X"},)"
+                 R"("auth_method":"WHITELIST","location_id":"LOC1","evse_uid":"EVSE1","connector_id":"1","currency":"EUR",)"
+                 R"("status":"ACTIVE","last_updated":"2026-11-25T10:00:00Z"})";
+  ASSERT_EQ(hub::test::envelope_status(
+                cpo1.call_routed("PUT", url("receiver", "sessions") + "/NL/CP1/S7", std::string(session), kHubRef).response.body),
+            1000);
+  // SetChargingProfile: open routing by the session's owner; response_url replaced by a hub URL.
+  auto original = emsp1.base_url() + "/2.2.1/sender/chargingprofiles/result/p-1";
+  auto set = R"({"charging_profile":{"charging_rate_unit":"W","charging_profile_period":[{"start_period":0,"limit":11000}]},"response_url":")" +
+             original + "\"}";
+  auto r = emsp1.call_routed("PUT", url("receiver", "chargingprofiles") + "/S7", set, std::nullopt);
+  ASSERT_EQ(r.status, 200) << r.response.body;
+  EXPECT_STREQ(parse(hub::test::envelope_data(r.response.body))["result"].GetString(), "ACCEPTED");
+  auto at_cpo = *find(cpo1.received(), "PUT", "/2.2.1/chargingprofiles/S7");
+  std::string rewritten = parse(at_cpo.body)["response_url"].GetString();
+  EXPECT_EQ(rewritten.rfind(hub_ + "/2.2.1/sender/chargingprofiles/result/", 0), 0u) << rewritten;
+  EXPECT_EQ(parse(at_cpo.body)["charging_profile"]["charging_profile_period"][0]["limit"].GetDouble(), 11000);
+  // The CPO posts the outcome to the hub; the eMSP receives it at its own URL.
+  auto result = cpo1.call_routed("POST", rewritten, R"({"result":"ACCEPTED"})", kEmsp1);
+  ASSERT_EQ(hub::test::envelope_status(result.response.body), 1000) << result.response.body;
+  ASSERT_TRUE(emsp1.wait_for(
+      [](const auto& rs) { return has_path(rs, "POST", "/2.2.1/sender/chargingprofiles/result/p-1"); }));
+  // GET ActiveChargingProfile: response_url rewritten in the query.
+  auto g = emsp1.call_routed("GET", url("receiver", "chargingprofiles") + "/S7?duration=900&response_url=" + original,
+                             {}, kCpo1);
+  ASSERT_EQ(g.status, 200) << g.response.body;
+  auto at_cpo_get = *find(cpo1.received(), "GET", "/2.2.1/chargingprofiles/S7");
+  EXPECT_NE(at_cpo_get.query.find("duration=900"), std::string::npos);
+  EXPECT_NE(at_cpo_get.query.find("chargingprofiles%2Fresult%2F"), std::string::npos) << at_cpo_get.query;
+}
+
+class OcpiHubAliveTest : public OcpiHubTest {
+ protected:
+  void SetUp() override {
+    alive_interval_ = std::chrono::milliseconds(100);
+    OcpiHubTest::SetUp();
+  }
+};
+
+TEST_F(OcpiHubAliveTest, AnUnreachablePartyIsMarkedOfflineAndBackConnected) {
+  auto& cpo1 = add_platform("CPO One", {{Role::cpo, kCpo1}});
+  auto& emsp1 = add_platform("eMSP One", {{Role::emsp, kEmsp1}});
+  cpo1.set_down(true);
+  // The probe (every 100 ms) fails: the others learn it through HubClientInfo, in order.
+  auto saw = [](const std::vector<Received>& rs, std::initializer_list<const char*> states) {
+    auto next = states.begin();
+    for (const auto& r : rs) {
+      if (next != states.end() && r.path == "/2.2.1/clientinfo/NL/CP1" &&
+          r.body.find(std::string("\"") + *next + "\"") != std::string::npos) {
+        ++next;
+      }
+    }
+    return next == states.end();
+  };
+  ASSERT_TRUE(emsp1.wait_for([&](const auto& rs) { return saw(rs, {"OFFLINE"}); }));
+  EXPECT_EQ(party_status(ids_[&cpo1]), "offline");
+  auto m = admin_call_.call("GET", admin_ + "/metrics");
+  EXPECT_NE(m.response.body.find("hub_parties{protocol=\"ocpi\",status=\"offline\"} 1"), std::string::npos)
+      << m.response.body.substr(0, 2000);
+  cpo1.set_down(false);
+  ASSERT_TRUE(emsp1.wait_for([&](const auto& rs) { return saw(rs, {"OFFLINE", "CONNECTED"}); }));
+  EXPECT_EQ(party_status(ids_[&cpo1]), "connected");
 }
 
 TEST_F(OcpiHubTest, HubClientInfoIsPushedAndListed) {

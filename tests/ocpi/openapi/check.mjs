@@ -44,6 +44,21 @@ function headerMap(pairs) {
   return out;
 }
 
+// Known defects of the official description, each checked narrowly:
+// - chargingprofiles Sender POST /chargingprofiles/result/{uid}: the body is a oneOf of
+//   ActiveChargingProfileResult, ChargingProfileResult and ClearProfileResult, which all accept
+//   {"result": ...}; no valid body can match exactly one. Only that oneOf diagnostic is waived
+//   (each branch still has to hold: the result must be a ChargingProfileResultType).
+function waived(ex, diagnostics) {
+  if (ex.interface === 'modules/chargingprofiles/sender-interface.yaml' && ex.path.startsWith('/chargingprofiles/result/')) {
+    const rest = diagnostics.filter((d) => !/exactly one schema in oneOf/.test(d.message));
+    const body = parseBody(ex.request_body);
+    const okResult = body && ['ACCEPTED', 'REJECTED', 'UNKNOWN'].includes(body.result);
+    return okResult ? rest : diagnostics;
+  }
+  return diagnostics;
+}
+
 const describe = (diagnostics) => JSON.stringify(diagnostics.map((d) => `${(d.path || []).join('.')}: ${d.message}`));
 
 let violations = 0;
@@ -71,8 +86,9 @@ for (const line of fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.tri
   }
   const operation = routed.right;
   const request = validateInput({ resource: operation, element: input });
-  if (request._tag === 'Left' && !ex.invalid_request) {
-    console.log(`${where}: request: ${describe(request.left)}`);
+  const requestProblems = request._tag === 'Left' ? waived(ex, request.left) : [];
+  if (requestProblems.length > 0 && !ex.invalid_request) {
+    console.log(`${where}: request: ${describe(requestProblems)}`);
     ++violations;
   }
   const headers = headerMap(ex.response_headers);
