@@ -37,6 +37,8 @@ commands:
   party suspend ID
   party resume ID
   party remove ID
+  party connect ID --versions-url URL --token TOKEN_A
+            the hub registers itself with an OCPI platform (its versions URL and token A)
   deliveries list --party ID [--state pending|dead] [--limit N] [--json]
   deliveries retry DELIVERY_ID
   deliveries retry-dead --party ID
@@ -365,6 +367,23 @@ int main(int argc, char** argv) {
   }
   if (command == "list") {
     return party_list(o, rest);
+  }
+  if (command == "connect") {
+    auto versions_url = flag(rest, "--versions-url");
+    auto token = flag(rest, "--token");
+    if (!versions_url || !token || rest.size() != 1) {
+      std::cerr << "hubctl: party connect needs ID --versions-url URL --token TOKEN_A\n";
+      return 2;
+    }
+    rapidjson::StringBuffer sb;
+    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    w.StartObject();
+    w.Key("versions_url");
+    w.String(versions_url->c_str());
+    w.Key("token");
+    w.String(token->c_str());
+    w.EndObject();
+    return report(call(o, "POST", "/admin/parties/" + rest[0] + "/connect", sb.GetString()));
   }
   if (rest.size() != 1) {
     std::cerr << "hubctl: party " << command << " needs exactly one party id\n";
