@@ -185,6 +185,11 @@ Mapped<CdrInfo> to_ochp(const model::Cdr& cdr, std::chrono::minutes utc_offset, 
     losses.add("Cdr", "cdr_token.type");  // remote comes back as APP_USER
   }
   info.contract_id = *contract;
+  auto provider = model::contract_id_provider(*contract);
+  if (!provider || provider->country_code != upper(cdr.cdr_token.country_code) ||
+      provider->party_id != upper(cdr.cdr_token.party_id)) {
+    losses.add("Cdr", "cdr_token.party_id");  // rebuilt from the contract id's provider
+  }
   info.status = std::string(to_ochp(cdr.status.value_or(model::CdrStatus::new_)));
   info.start_date_time = ochp_local_datetime(cdr.start_date_time, utc_offset);
   info.end_date_time = ochp_local_datetime(cdr.end_date_time, utc_offset);
@@ -275,6 +280,7 @@ Mapped<CdrInfo> to_ochp(const model::Cdr& cdr, std::chrono::minutes utc_offset, 
   std::map<CdrDimensionType, std::vector<std::size_t>> lines_of;
   std::map<CdrDimensionType, Decimal> volume_of;
   bool other_dimensions = false;
+  std::vector<std::size_t> unpriced;  // lines whose unit price no tariff gives
   for (std::size_t i = 0; i < cdr.charging_periods.size(); ++i) {
     const auto& p = cdr.charging_periods[i];
     for (std::size_t k = 0; k < p.dimensions.size(); ++k) {
@@ -297,6 +303,9 @@ Mapped<CdrInfo> to_ochp(const model::Cdr& cdr, std::chrono::minutes utc_offset, 
       line.billing_value = d.volume;
       auto component = tariff_component(cdr, p.tariff_id, bucket->tariff_dimension);
       line.item_price = component ? component->price : Decimal{};
+      if (!component) {
+        unpriced.push_back(info.charging_periods.size());
+      }
       lines_of[d.type].push_back(info.charging_periods.size());
       auto v = add(volume_of[d.type], d.volume);
       if (!v) {
@@ -320,6 +329,9 @@ Mapped<CdrInfo> to_ochp(const model::Cdr& cdr, std::chrono::minutes utc_offset, 
       line.billing_value = *rest;
       auto component = tariff_component(cdr, std::nullopt, TariffDimensionType::energy);
       line.item_price = component ? component->price : Decimal{};
+      if (!component) {
+        unpriced.push_back(info.charging_periods.size());
+      }
       lines_of[CdrDimensionType::energy].push_back(info.charging_periods.size());
       info.charging_periods.push_back(std::move(line));
     } else if (rest && rest->mantissa < 0) {
@@ -331,6 +343,19 @@ Mapped<CdrInfo> to_ochp(const model::Cdr& cdr, std::chrono::minutes utc_offset, 
   for (const auto& b : kBuckets) {
     auto& lines = lines_of[b.dimension];
     const auto& cost = bucket_cost(cdr, b.dimension);
+    if (cost && !lines.empty()) {
+      // Without a tariff the unit price is the effective one: cost / volume, when exact.
+      Decimal volume{};
+      for (auto n : lines) {
+        volume = add(volume, info.charging_periods[n].billing_value).value_or(volume);
+      }
+      auto effective = div_exact(cost->excl_vat, volume, 6);
+      for (auto n : lines) {
+        if (effective && std::find(unpriced.begin(), unpriced.end(), n) != unpriced.end()) {
+          info.charging_periods[n].item_price = trim(*effective);
+        }
+      }
+    }
     Decimal sum{};
     for (std::size_t n = 0; n < lines.size(); ++n) {
       auto& line = info.charging_periods[lines[n]];
