@@ -124,9 +124,16 @@ run() { wrk -t2 -c64 -d"$duration" --latency -s "$1" "$2" | awk '/Requests\/sec/
 for kind in get put; do
   path=/ocpi/2.2.1/sender/locations
   [[ $kind == put ]] && path=/ocpi/2.2.1/receiver/locations/NL/CPO/LOC1
+  if [[ -n "${SYSCALLS:-}" ]]; then
+    timeout -s INT "${duration%s}" strace -c -f -p "$(cat "$work/proxy.pid")" $(pgrep -P "$(cat "$work/proxy.pid")" | sed 's/^/-p /') \
+      -o "$SYSCALLS/$kind-nginx.txt" >/dev/null 2>&1 &
+  fi
   read -r n_rps n_p50 n_p99 n_bad < <(run "$work/$kind.lua" "http://127.0.0.1:$proxy$path")
   if [[ -n "${PROFILE:-}" ]]; then  # PROFILE=dir: perf profile of the hub during its run
-    perf record -q -F 499 -g -p "$hub_pid" -o "$PROFILE/$kind.perf" -- sleep "${duration%s}" >/dev/null 2>&1 &
+    perf record -q -F 299 --call-graph dwarf,16384 -p "$hub_pid" -o "$PROFILE/$kind.perf" -- sleep "${duration%s}" >/dev/null 2>&1 &
+  fi
+  if [[ -n "${SYSCALLS:-}" ]]; then  # SYSCALLS=dir: syscall counts of the hub and of nginx
+    timeout -s INT "${duration%s}" strace -c -f -p "$hub_pid" -o "$SYSCALLS/$kind-hub.txt" >/dev/null 2>&1 &
   fi
   read -r h_rps h_p50 h_p99 h_bad < <(run "$work/$kind.lua" "http://127.0.0.1:$hub_api$path")
 
