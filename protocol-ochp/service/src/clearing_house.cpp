@@ -646,7 +646,8 @@ struct ClearingHouse::Impl {
       for (const auto& r : recs) {
         fields.push_back(r.field);
       }
-      auto old = co_await hmget(key::cp_digest(c.id()), std::move(fields));
+      std::string old_key = key::cp_digest(c.id());
+      auto old = co_await hmget(std::move(old_key), std::move(fields));
       if (!old) {
         co_return false;
       }
@@ -791,7 +792,8 @@ struct ClearingHouse::Impl {
                                         const std::vector<std::string>& emps, std::int64_t now) {
     std::string cursor = "0";
     do {
-      auto page = co_await hscan(key::cp(c.id()), cursor);
+      std::string page_key = key::cp(c.id());
+      auto page = co_await hscan(std::move(page_key), cursor);
       if (!page) {
         co_return false;
       }
@@ -839,11 +841,13 @@ struct ClearingHouse::Impl {
   /// Publishes one location of the caller as stored (all its EVSEs).
   asio::awaitable<bool> publish_location(const Caller& c, const std::string& loc_key,
                                          const std::vector<std::string>& emps) {
-    auto fields = co_await members(key::cp_loc(c.id(), loc_key));
+    std::string fields_key = key::cp_loc(c.id(), loc_key);
+    auto fields = co_await members(std::move(fields_key));
     if (!fields) {
       co_return false;
     }
-    auto values = co_await hmget(key::cp(c.id()), std::move(*fields));
+    std::string values_key = key::cp(c.id());
+    auto values = co_await hmget(std::move(values_key), std::move(*fields));
     if (!values) {
       co_return false;
     }
@@ -892,7 +896,8 @@ struct ClearingHouse::Impl {
   /// GetChargePointList: every stored charge point (streamed, chunk by chunk).
   asio::awaitable<http::Response> get_charge_points() {
     ListWriter<GetChargePointListResponse> writer;
-    auto parties = co_await members(key::kCpParties);
+    std::string parties_key = key::kCpParties;
+    auto parties = co_await members(std::move(parties_key));
     if (!parties) {
       co_return respond(*result_only(Operation::get_charge_point_list, result_of("server", "storage unavailable")));
     }
@@ -900,7 +905,8 @@ struct ClearingHouse::Impl {
     for (const auto& p : *parties) {
       std::string cursor = "0";
       do {
-        auto page = co_await hscan(key::cp(p), cursor);
+        std::string page_key = key::cp(p);
+        auto page = co_await hscan(std::move(page_key), cursor);
         if (!page) {
           co_return respond(
               *result_only(Operation::get_charge_point_list, result_of("server", "storage unavailable")));
@@ -922,13 +928,15 @@ struct ClearingHouse::Impl {
     auto server = [] {
       return respond(*result_only(Operation::get_charge_point_list_updates, result_of("server", "storage unavailable")));
     };
-    auto parties = co_await members(key::kCpParties);
+    std::string parties_key = key::kCpParties;
+    auto parties = co_await members(std::move(parties_key));
     if (!parties) {
       co_return server();
     }
     std::vector<ChargePointInfo> chunk;
     for (const auto& p : *parties) {
-      auto fields = co_await changed_since(key::cp_time(p), since);
+      std::string fields_key = key::cp_time(p);
+      auto fields = co_await changed_since(std::move(fields_key), since);
       if (!fields) {
         co_return server();
       }
@@ -936,8 +944,10 @@ struct ClearingHouse::Impl {
         std::vector<std::string> part(fields->begin() + static_cast<std::ptrdiff_t>(at),
                                       fields->begin() + static_cast<std::ptrdiff_t>(std::min(at + kBatch, fields->size())));
         std::vector<std::string> part2 = part;
-        auto live = co_await hmget(key::cp(p), std::move(part));
-        auto gone = co_await hmget(key::cp_gone(p), std::move(part2));
+        std::string live_key = key::cp(p);
+        auto live = co_await hmget(std::move(live_key), std::move(part));
+        std::string gone_key = key::cp_gone(p);
+        auto gone = co_await hmget(std::move(gone_key), std::move(part2));
         if (!live || !gone) {
           co_return server();
         }
@@ -971,7 +981,8 @@ struct ClearingHouse::Impl {
       for (const auto& r : batch) {
         fields.push_back(r.field);
       }
-      auto old = co_await hmget(key::tok_digest(c.id()), std::move(fields));
+      std::string old_key = key::tok_digest(c.id());
+      auto old = co_await hmget(std::move(old_key), std::move(fields));
       if (!old) {
         co_return false;
       }
@@ -1061,7 +1072,8 @@ struct ClearingHouse::Impl {
                                                const std::vector<std::string>& cpos, std::int64_t now) {
     std::string cursor = "0";
     do {
-      auto page = co_await hscan(key::tok(c.id()), cursor);
+      std::string page_key = key::tok(c.id());
+      auto page = co_await hscan(std::move(page_key), cursor);
       if (!page) {
         co_return false;
       }
@@ -1114,7 +1126,8 @@ struct ClearingHouse::Impl {
   /// All tokens (since < 0) or those changed after `since` (removed ones included).
   asio::awaitable<Result<std::vector<RoamingAuthorisationInfo>>> get_tokens(std::int64_t since) {
     std::vector<RoamingAuthorisationInfo> out;
-    auto parties = co_await members(key::kTokParties);
+    std::string parties_key = key::kTokParties;
+    auto parties = co_await members(std::move(parties_key));
     if (!parties) {
       co_return parties.error();
     }
@@ -1122,7 +1135,8 @@ struct ClearingHouse::Impl {
       if (since < 0) {
         std::string cursor = "0";
         do {
-          auto page = co_await hscan(key::tok(p), cursor);
+          std::string page_key = key::tok(p);
+          auto page = co_await hscan(std::move(page_key), cursor);
           if (!page) {
             co_return page.error();
           }
@@ -1133,13 +1147,16 @@ struct ClearingHouse::Impl {
         } while (cursor != "0");
         continue;
       }
-      auto fields = co_await changed_since(key::tok_time(p), since);
+      std::string fields_key = key::tok_time(p);
+      auto fields = co_await changed_since(std::move(fields_key), since);
       if (!fields) {
         co_return fields.error();
       }
       std::vector<std::string> copy = *fields;
-      auto live = co_await hmget(key::tok(p), std::move(*fields));
-      auto gone = co_await hmget(key::tok_gone(p), std::move(copy));
+      std::string live_key = key::tok(p);
+      auto live = co_await hmget(std::move(live_key), std::move(*fields));
+      std::string gone_key = key::tok_gone(p);
+      auto gone = co_await hmget(std::move(gone_key), std::move(copy));
       if (!live || !gone) {
         co_return make_error_code(Errc::unavailable);
       }
@@ -1196,7 +1213,14 @@ struct ClearingHouse::Impl {
         reads.push_back({"HMGET", key::cdr(items[i].cdr_id), "s", "cpo", "emp"});
       }
       auto existing = co_await pipe(std::move(reads));
-      if (!existing) {
+      // The stored charge points of the batch's EVSEs complete the CDRs' locations.
+      std::vector<std::string> evse_fields;
+      for (std::size_t i = at; i < end; ++i) {
+        evse_fields.push_back(check::evse_key(items[i].evse_id));
+      }
+      std::string stored_cps_key = key::cp(c.id());
+      auto stored_cps = co_await hmget(std::move(stored_cps_key), std::move(evse_fields));
+      if (!existing || !stored_cps) {
         resp.result = result_of("server", "storage unavailable; retry the CDRs not accepted");
         co_return Response{resp};
       }
@@ -1252,7 +1276,14 @@ struct ClearingHouse::Impl {
           }
           status = cdr.status;
         }
-        auto m = to_model(cdr, Owner{op->country_code, op->party_id}, nullptr);
+        std::optional<model::Location> where;
+        if (const auto& v = (*stored_cps)[i - at]) {
+          auto d = ocpi::decode<model::Location>(*v, ocpi::DecodeOptions{false});
+          if (d) {
+            where = std::move(*d.value);
+          }
+        }
+        auto m = to_model(cdr, Owner{op->country_code, op->party_id}, where ? &*where : nullptr);
         if (!m) {
           refuse(m.refusal ? m.refusal->field + ": " + m.refusal->reason : "cannot be mapped", "format");
           continue;
@@ -1301,7 +1332,13 @@ struct ClearingHouse::Impl {
                                                           bool emp) {
     std::vector<CdrInfo> out;
     for (const auto& s : statuses) {
-      auto ids = co_await members(emp ? key::cdr_emp(c.id(), s) : key::cdr_cpo(c.id(), s));
+      std::string ids_key;
+      if (emp) {
+        ids_key = key::cdr_emp(c.id(), s);
+      } else {
+        ids_key = key::cdr_cpo(c.id(), s);
+      }
+      auto ids = co_await members(std::move(ids_key));
       if (!ids) {
         co_return ids.error();
       }
@@ -1461,7 +1498,8 @@ struct ClearingHouse::Impl {
 
   asio::awaitable<Response> get_tariffs(const Caller& c, std::int64_t since) {
     GetTariffUpdatesResponse resp;
-    auto parties = co_await members(key::kTarParties);
+    std::string parties_key = key::kTarParties;
+    auto parties = co_await members(std::move(parties_key));
     if (!parties) {
       resp.result = result_of("server", "storage unavailable");
       co_return Response{resp};
@@ -1483,7 +1521,8 @@ struct ClearingHouse::Impl {
           fields.push_back(std::move(e.str));
         }
       } else {
-        auto ch = co_await changed_since(key::tar_time(p), since);
+        std::string ch_key = key::tar_time(p);
+        auto ch = co_await changed_since(std::move(ch_key), since);
         if (!ch) {
           resp.result = result_of("server", "storage unavailable");
           co_return Response{resp};
@@ -1491,8 +1530,10 @@ struct ClearingHouse::Impl {
         fields = std::move(*ch);
       }
       std::vector<std::string> copy = fields;
-      auto values = co_await hmget(key::tar(p), std::move(fields));
-      auto recips = co_await hmget(key::tar_recipients(p), std::move(copy));
+      std::string values_key = key::tar(p);
+      auto values = co_await hmget(std::move(values_key), std::move(fields));
+      std::string recips_key = key::tar_recipients(p);
+      auto recips = co_await hmget(std::move(recips_key), std::move(copy));
       if (!values || !recips) {
         resp.result = result_of("server", "storage unavailable");
         co_return Response{resp};
@@ -1559,7 +1600,8 @@ struct ClearingHouse::Impl {
     for (const auto& s : req.evse) {
       fields.push_back(check::evse_key(s.evse_id));
     }
-    auto locs = co_await hmget(key::cp(c.id()), std::move(fields));
+    std::string locs_key = key::cp(c.id());
+    auto locs = co_await hmget(std::move(locs_key), std::move(fields));
     if (!locs) {
       resp.result = result_of("server", "storage unavailable");
       co_return Response{resp};
@@ -1653,7 +1695,8 @@ struct ClearingHouse::Impl {
     }
     const std::string type = req.status_type.value_or("evse");
     if (type == "parking") {
-      auto parties = co_await members(key::kPkParties);
+      std::string parties_key = key::kPkParties;
+      auto parties = co_await members(std::move(parties_key));
       if (!parties) {
         co_return std::nullopt;
       }
@@ -1678,7 +1721,8 @@ struct ClearingHouse::Impl {
       }
       co_return resp;
     }
-    auto parties = co_await members(key::kStParties);
+    std::string parties_key = key::kStParties;
+    auto parties = co_await members(std::move(parties_key));
     if (!parties) {
       co_return std::nullopt;
     }
@@ -1774,7 +1818,8 @@ struct ClearingHouse::Impl {
 
   asio::awaitable<Response> get_endpoints(const Caller& c) {
     GetServiceEndpointsResponse resp;
-    auto parties = co_await members(key::kEpParties);
+    std::string parties_key = key::kEpParties;
+    auto parties = co_await members(std::move(parties_key));
     if (!parties) {
       resp.result = result_of("server", "storage unavailable");
       co_return Response{resp};
