@@ -190,8 +190,21 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       parser.header_limit(static_cast<std::uint32_t>(opt.header_limit));
       parser.body_limit(opt.body_limit);
       lowest().expires_after(opt.read_timeout);
-      auto [rec, rn] = co_await bhttp::async_read(stream_, buffer_, parser, kToken);
-      (void)rn;
+      boost::system::error_code rec;
+      if (opt.body_limit_for) {
+        auto [hec, hn] = co_await bhttp::async_read_header(stream_, buffer_, parser, kToken);
+        (void)hn;
+        rec = hec;
+        if (!rec) {
+          auto target = parser.get().target();
+          parser.body_limit(opt.body_limit_for(std::string_view(target.data(), target.size())));
+        }
+      }
+      if (!rec) {
+        auto [bec, rn] = co_await bhttp::async_read(stream_, buffer_, parser, kToken);
+        (void)rn;
+        rec = bec;
+      }
       if (rec) {
         if (rec == bhttp::error::end_of_stream || rec == asio::error::eof ||
             rec == asio::error::connection_reset || rec == asio::error::operation_aborted) {

@@ -12,6 +12,8 @@
 #include <hub/store/redis.hpp>
 #include <hub/store/redis_process.hpp>
 #include <ocpi/hub.hpp>
+#include <ochp/clearing_house.hpp>
+#include <hub/bus/translation_log.hpp>
 #include <routing/registry.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -128,6 +130,8 @@ struct App::Impl {
   std::unique_ptr<bus::DeliveryEngine> engine;
   std::unique_ptr<http::HttpClient> http_client;
   std::unique_ptr<ocpi::OcpiHub> ocpi;
+  std::unique_ptr<bus::TranslationLog> translations;
+  std::unique_ptr<ochp::ClearingHouse> ochp;
   /// Outbound adapter per protocol, registered by the protocol adapters.
   std::map<model::Protocol, bus::Outbound*> outbounds;
   HoldOutbound suspended_hold{"suspended"};
@@ -183,6 +187,9 @@ struct App::Impl {
   asio::awaitable<http::Response> api_handler(http::Request& req) {
     if (ocpi::OcpiHub::handles(req.path())) {
       co_return co_await ocpi->handle(req);
+    }
+    if (ochp::ClearingHouse::handles(req.path())) {
+      co_return co_await ochp->handle(req);
     }
     http::Response r;
     if (req.path() == "/" && req.method == "GET") {
@@ -267,6 +274,14 @@ struct App::Impl {
     ocpi = std::make_unique<ocpi::OcpiHub>(ioc.get_executor(), redis_strand, *redis, *registry, *bus, *http_client, oo,
                                            &metrics);
     outbounds[model::Protocol::ocpi] = ocpi.get();
+    translations = std::make_unique<bus::TranslationLog>(redis_strand, *redis, &metrics);
+    ochp::ServiceOptions cho;
+    cho.public_url = config.public_url;
+    cho.translations = translations.get();
+    cho.limits.max_envelope_bytes = config.ochp.max_envelope_bytes;
+    cho.default_status_ttl = config.ochp.default_status_ttl;
+    ochp = std::make_unique<ochp::ClearingHouse>(redis_strand, *redis, *registry, *bus, cho, &metrics);
+    outbounds[model::Protocol::ochp] = ochp.get();
     bus::EngineOptions eo;
     eo.instance_id = crypto::random_hex(8);
     eo.lease_ttl = config.bus.lease_ttl;
@@ -297,6 +312,19 @@ struct App::Impl {
     admin_options.connect_ocpi = [this](std::string id, std::string url, std::string token) {
       return ocpi->connect(std::move(id), std::move(url), std::move(token));
     };
+    admin_options.translations = translations.get();
+    admin_options.cdrs = [this](std::string status,
+                                std::size_t limit) -> asio::awaitable<Result<std::vector<admin::CdrView>>> {
+      auto r = co_await ochp->cdrs(std::move(status), limit);
+      if (!r) {
+        co_return r.error();
+      }
+      std::vector<admin::CdrView> out;
+      for (auto& c : *r) {
+        out.push_back({c.cdr_id, c.status, c.cpo, c.emp, c.evse_id, c.updated_ms});
+      }
+      co_return out;
+    };
     admin = std::make_unique<admin::AdminApi>(admin_options, *registry, metrics, [this] { return ready(); },
                                               engine.get());
     admin_server = std::make_unique<http::HttpServer>(
@@ -305,8 +333,12 @@ struct App::Impl {
         [this](const http::Request& req, const http::Response& resp, auto latency) {
           observe("admin", req, resp, latency);
         });
+    auto api_options = server_options("api", config.api);
+    api_options.body_limit_for = [rest = config.api.body_limit, soap = config.ochp.max_envelope_bytes](std::string_view target) {
+      return ochp::ClearingHouse::handles(target) ? std::max(rest, soap) : rest;
+    };
     api_server = std::make_unique<http::HttpServer>(
-        ioc, server_options("api", config.api), [this](http::Request& req) { return api_handler(req); },
+        ioc, std::move(api_options), [this](http::Request& req) { return api_handler(req); },
         [this](const http::Request& req, const http::Response& resp, auto latency) {
           observe("api", req, resp, latency);
         });

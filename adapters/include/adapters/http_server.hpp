@@ -24,6 +24,9 @@ struct ServerOptions {
   std::uint16_t port = 0;              ///< 0: pick a free port (see HttpServer::port())
   std::size_t header_limit = 16u << 10;
   std::size_t body_limit = 1u << 20;
+  /// When set, the body limit of a request by its target (path and query), read after the
+  /// header: e.g. a larger limit for bulk SOAP uploads than for REST calls.
+  std::function<std::size_t(std::string_view target)> body_limit_for;
   std::chrono::milliseconds read_timeout{10000};   ///< to receive a whole request once it started
   std::chrono::milliseconds idle_timeout{60000};   ///< keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10000};

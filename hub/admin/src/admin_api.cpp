@@ -3,6 +3,7 @@
 
 #include <adapters/crypto.hpp>
 #include <hub/bus/delivery.hpp>
+#include <hub/bus/translation_log.hpp>
 #include <hub/core/error.hpp>
 #include <hub/core/log.hpp>
 #include <hub/metrics/metrics.hpp>
@@ -502,6 +503,107 @@ struct AdminApi::Impl {
     co_return json_response(200, "{\"requeued\":" + std::to_string(*r) + "}");
   }
 
+  static std::optional<std::size_t> limit_of(const http::Request& req, std::size_t def) {
+    auto l = req.query("limit");
+    if (l.empty()) {
+      return def;
+    }
+    std::size_t v = 0;
+    try {
+      v = std::stoul(l);
+    } catch (...) {
+      return std::nullopt;
+    }
+    if (v == 0 || v > 10000) {
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  asio::awaitable<http::Response> list_translations(const http::Request& req) {
+    auto party = req.query("party");
+    auto kind = req.query("kind");
+    auto key = req.query("key");
+    auto limit = limit_of(req, 100);
+    if (!limit) {
+      co_return error(400, "limit must be 1..10000", "limit");
+    }
+    Result<std::vector<bus::TranslationNote>> notes = std::vector<bus::TranslationNote>{};
+    if (!kind.empty() || !key.empty()) {
+      if (kind.empty() || key.empty()) {
+        co_return error(400, "kind and key go together", kind.empty() ? "kind" : "key");
+      }
+      notes = co_await options.translations->of_object(kind, key);
+    } else if (!party.empty()) {
+      notes = co_await options.translations->list(party, *limit);
+    } else {
+      co_return error(400, "give party, or kind and key", "party");
+    }
+    if (!notes) {
+      co_return error_for(notes.error());
+    }
+    rapidjson::StringBuffer sb;
+    Writer w(sb);
+    w.StartArray();
+    for (const auto& n : *notes) {
+      w.StartObject();
+      put(w, "direction", n.direction);
+      put(w, "source", n.source);
+      put(w, "destination", n.destination);
+      put(w, "kind", n.kind);
+      put(w, "key", n.key);
+      w.Key("lost");
+      w.StartArray();
+      for (const auto& l : n.lost) {
+        w.String(l.c_str(), static_cast<rapidjson::SizeType>(l.size()));
+      }
+      w.EndArray();
+      if (!n.refused.empty()) {
+        put(w, "refused", n.refused);
+      }
+      w.Key("at_ms");
+      w.Int64(n.at_ms);
+      w.EndObject();
+    }
+    w.EndArray();
+    co_return json_response(200, sb.GetString());
+  }
+
+  asio::awaitable<http::Response> list_cdrs(const http::Request& req) {
+    auto status = req.query("status");
+    if (status.empty()) {
+      status = "declined";
+    }
+    static const std::set<std::string> kStatuses{"accepted", "declined", "approved", "revised", "rejected"};
+    if (kStatuses.count(status) == 0) {
+      co_return error(400, "status must be accepted, declined, approved, revised or rejected", "status");
+    }
+    auto limit = limit_of(req, 1000);
+    if (!limit) {
+      co_return error(400, "limit must be 1..10000", "limit");
+    }
+    auto items = co_await options.cdrs(status, *limit);
+    if (!items) {
+      co_return error_for(items.error());
+    }
+    rapidjson::StringBuffer sb;
+    Writer w(sb);
+    w.StartArray();
+    for (const auto& c : *items) {
+      w.StartObject();
+      put(w, "cdr_id", c.cdr_id);
+      put(w, "status", c.status);
+      put(w, "cpo", c.cpo);
+      put(w, "emp", c.emp);
+      put(w, "evse_id", c.evse_id);
+      w.Key("updated_ms");
+      w.Int64(c.updated_ms);
+      w.EndObject();
+    }
+    w.EndArray();
+    co_return json_response(200, sb.GetString());
+  }
+
   asio::awaitable<http::Response> route(http::Request& req) {
     auto path = req.path();
     const auto& method = req.method;
@@ -530,13 +632,27 @@ struct AdminApi::Impl {
     constexpr std::string_view kDeliveries = "/admin/deliveries";
     bool parties_path = path.substr(0, kParties.size()) == kParties;
     bool deliveries_path = path.substr(0, kDeliveries.size()) == kDeliveries;
-    if (!parties_path && !deliveries_path) {
+    bool translations_path = path == "/admin/translations" || path == "/admin/translations/";
+    bool cdrs_path = path == "/admin/cdrs" || path == "/admin/cdrs/";
+    if (!parties_path && !deliveries_path && !translations_path && !cdrs_path) {
       co_return error(404, "no such endpoint");
     }
     if (!authorized(req)) {
       auto r = error(401, "missing or wrong bearer token");
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
       co_return r;
+    }
+    if (translations_path || cdrs_path) {
+      if (translations_path ? options.translations == nullptr : !options.cdrs) {
+        co_return error(404, "not available in this hub");
+      }
+      if (method != "GET") {
+        co_return error(405, "method not allowed");
+      }
+      if (translations_path) {
+        co_return co_await list_translations(req);
+      }
+      co_return co_await list_cdrs(req);
     }
     if (deliveries_path) {
       if (deliveries == nullptr) {
@@ -616,6 +732,12 @@ asio::awaitable<http::Response> AdminApi::handle(http::Request& req) { co_return
 std::string_view AdminApi::module_of(std::string_view path) noexcept {
   if (path.rfind("/admin/deliveries", 0) == 0 || path.find("/deliveries/") != std::string_view::npos) {
     return "deliveries";
+  }
+  if (path.rfind("/admin/translations", 0) == 0) {
+    return "translations";
+  }
+  if (path.rfind("/admin/cdrs", 0) == 0) {
+    return "cdrs";
   }
   if (path.rfind("/admin/parties", 0) == 0) {
     return "parties";

@@ -269,6 +269,14 @@ Config load_string(const std::string& toml_text, const EnvLookup& env, const std
       throw ConfigError("ocpi.country_code", "country_code must have 2 and party_id 3 characters");
     }
   }
+  {
+    auto s = root.sub("ochp");
+    s.read("max_envelope_bytes", c.ochp.max_envelope_bytes, 1024, 4LL << 30);
+    std::size_t ttl = static_cast<std::size_t>(c.ochp.default_status_ttl.count());
+    s.read("default_status_ttl_s", ttl, 1, 30LL * 86400);
+    c.ochp.default_status_ttl = std::chrono::seconds(static_cast<long long>(ttl));
+    s.finish();
+  }
   root.finish();
 
   if (!c.secrets_file.empty()) {

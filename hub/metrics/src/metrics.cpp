@@ -101,6 +101,21 @@ struct Metrics::Impl {
           .Name("hub_bus_coalesced_total")
           .Help("Superseded states skipped while a destination was backlogged")
           .Register(*registry);
+  prometheus::Family<prometheus::Counter>& losses =
+      prometheus::BuildCounter()
+          .Name("hub_translation_losses_total")
+          .Help("Source fields the target protocol could not carry, by direction, object kind and field")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& refusals =
+      prometheus::BuildCounter()
+          .Name("hub_translation_refused_total")
+          .Help("Objects the target protocol cannot express (not delivered), by direction and object kind")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& declined =
+      prometheus::BuildCounter()
+          .Name("hub_cdrs_declined_total")
+          .Help("CDRs declined by the receiving EMP, by the CPO's protocol")
+          .Register(*registry);
 
   prometheus::Counter& retry_count = retries.Add({});
   prometheus::Counter& coalesced_count = coalesced_family.Add({});
@@ -194,6 +209,20 @@ void Metrics::dead_letter(std::string_view reason) {
 }
 
 void Metrics::coalesced() { impl_->coalesced_count.Increment(); }
+
+void Metrics::translation_loss(std::string_view direction, std::string_view kind, std::string_view field) {
+  impl_->losses
+      .Add({{"direction", std::string(direction)}, {"kind", std::string(kind)}, {"field", std::string(field)}})
+      .Increment();
+}
+
+void Metrics::translation_refused(std::string_view direction, std::string_view kind) {
+  impl_->refusals.Add({{"direction", std::string(direction)}, {"kind", std::string(kind)}}).Increment();
+}
+
+void Metrics::cdr_declined(std::string_view cpo_protocol) {
+  impl_->declined.Add({{"cpo_protocol", std::string(cpo_protocol)}}).Increment();
+}
 
 std::string Metrics::serialize() const {
   prometheus::TextSerializer serializer;

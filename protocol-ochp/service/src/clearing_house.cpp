@@ -7,6 +7,7 @@
 
 #include <adapters/crypto.hpp>
 #include <hub/bus/bus.hpp>
+#include <hub/bus/translation_log.hpp>
 #include <hub/metrics/metrics.hpp>
 #include <hub/model/ids.hpp>
 #include <hub/store/redis.hpp>
@@ -46,6 +47,8 @@ std::string cp(std::string_view party) { return "ochp:cp:" + std::string(party);
 std::string cp_gone(std::string_view party) { return "ochp:cp:gone:" + std::string(party); }
 std::string cp_digest(std::string_view party) { return "ochp:cp:d:" + std::string(party); }
 std::string cp_time(std::string_view party) { return "ochp:cp:t:" + std::string(party); }
+std::string cp_site(std::string_view party) { return "ochp:cp:site:" + std::string(party); }
+std::string cp_uid(std::string_view party) { return "ochp:cp:uid:" + std::string(party); }
 std::string cp_loc(std::string_view party, std::string_view loc) {
   return "ochp:cp:loc:" + std::string(party) + ":" + std::string(loc);
 }
@@ -1045,7 +1048,7 @@ struct ClearingHouse::Impl {
       s.field = std::move(field);
       s.json = ocpi::encode(*m.value, ocpi::Flavor::canonical);
       s.digest = digest(s.json);
-      s.bus_key = object_key(*prov, m.value->uid);
+      s.bus_key = object_key(*prov, m.value->uid) + "?type=" + std::string(model::to_string(m.value->type));
       batch.push_back(std::move(s));
       ++accepted;
       if (batch.size() >= kBatch) {
@@ -1981,6 +1984,455 @@ struct ClearingHouse::Impl {
     }
     co_return fault(FaultCode::client, "unknown operation");
   }
+
+  // ---------------------------------------------------------------- data of other protocols' parties
+
+  /// A note of what the translation lost or why it refused; kept with the pipeline `w`.
+  void note(Cmds& w, std::string_view direction, const std::string& source, const std::string& destination,
+            bus::Kind kind, const std::string& bus_key, const std::vector<Loss>& losses, std::string refused = {}) {
+    if (options.translations == nullptr || (losses.empty() && refused.empty())) {
+      return;
+    }
+    bus::TranslationNote n;
+    n.direction = std::string(direction);
+    n.source = source;
+    n.destination = destination;
+    n.kind = std::string(bus::to_string(kind));
+    n.key = bus_key;
+    for (const auto& l : losses) {
+      n.lost.push_back(l.object + "." + l.field);
+    }
+    n.refused = std::move(refused);
+    options.translations->count(n);
+    for (auto& c : bus::TranslationLog::commands(n)) {
+      w.push_back(std::move(c));
+    }
+  }
+
+  static bus::DeliveryResult retry_later(std::string reason) {
+    bus::DeliveryResult r;
+    r.outcome = bus::DeliveryClass::retryable;
+    r.reason = std::move(reason);
+    return r;
+  }
+
+  /// Refused (not expressible in OCHP): a dead letter with the reason, and a note.
+  asio::awaitable<bus::DeliveryResult> refuse_delivery(const bus::Delivery& d, std::string why,
+                                                       const std::vector<Loss>& losses = {}) {
+    Cmds w;
+    note(w, "ocpi_to_ochp", d.source, d.destination, d.kind, d.key, losses, why);
+    auto r = co_await pipe(std::move(w));
+    if (!r) {
+      co_return retry_later("store");
+    }
+    bus::DeliveryResult out;
+    out.outcome = bus::DeliveryClass::permanent;
+    out.reason = "not_expressible";
+    out.answer = std::move(why);
+    co_return out;
+  }
+
+  static std::string refusal_text(const std::optional<Refusal>& r) {
+    return r ? r->field + ": " + r->reason : "cannot be expressed in OCHP 1.4";
+  }
+
+  /// "CC/PID/ID[|EVSE[/CONN]]" (key_escape'd parts) -> owner, location id, EVSE uid, connector id.
+  static bool split_bus_key(std::string_view key, model::PartyRef& owner, std::string& id, std::string& uid,
+                            std::string& conn) {
+    auto unescape = [](std::string_view s) {
+      std::string out;
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() + 0 && i + 2 <= s.size() - 1) {
+          auto hex = std::string(s.substr(i + 1, 2));
+          char* end = nullptr;
+          long v = std::strtol(hex.c_str(), &end, 16);
+          if (end == hex.c_str() + 2) {
+            out += static_cast<char>(v);
+            i += 2;
+            continue;
+          }
+        }
+        out += s[i];
+      }
+      return out;
+    };
+    auto q = key.find('?');
+    if (q != std::string_view::npos) {
+      key = key.substr(0, q);
+    }
+    auto a = key.find('/');
+    auto b = a == std::string_view::npos ? a : key.find('/', a + 1);
+    if (b == std::string_view::npos) {
+      return false;
+    }
+    owner = {unescape(key.substr(0, a)), unescape(key.substr(a + 1, b - a - 1))};
+    auto rest = key.substr(b + 1);
+    auto bar = rest.find('|');
+    id = unescape(rest.substr(0, bar));
+    if (bar != std::string_view::npos) {
+      auto ev = rest.substr(bar + 1);
+      auto slash = ev.find('/');
+      uid = unescape(ev.substr(0, slash));
+      if (slash != std::string_view::npos) {
+        conn = unescape(ev.substr(slash + 1));
+      }
+    }
+    return !id.empty();
+  }
+
+  /// Stores the EVSEs of `loc` (of another protocol's party `party`) as charge points: one
+  /// single-EVSE record per expressible EVSE, REMOVED ones as removals, the site (no EVSEs) for
+  /// later EVSE updates, and each EVSE's status as a live status without time-to-live.
+  /// `refusals` gets the EVSEs OCHP cannot express.
+  asio::awaitable<bool> keep_location(const std::string& party, const model::Location& loc,
+                                      std::vector<std::string>& refusals, Cmds& w) {
+    const std::int64_t now = now_ms();
+    const std::string lk = loc.country_code + "*" + loc.party_id + "*" + loc.id;
+    model::Location shell = loc;
+    shell.evses.clear();
+    w.push_back({"HSET", key::cp_site(party), lk, ocpi::encode(shell, ocpi::Flavor::canonical)});
+    std::vector<Stored> recs;
+    std::vector<const model::Evse*> evses;
+    for (std::size_t i = 0; i < loc.evses.size(); ++i) {
+      const auto& evse = loc.evses[i];
+      const std::string field = check::evse_key(evse.evse_id.value_or(evse.uid));
+      w.push_back({"HSET", key::cp_uid(party), lk + "|" + upper(evse.uid), field});
+      if (evse.status == model::EvseStatus::removed) {
+        model::Location one = shell;
+        one.evses.push_back(evse);
+        w.push_back({"HSET", key::cp_gone(party), field, ocpi::encode(one, ocpi::Flavor::canonical)});
+        w.push_back({"HDEL", key::cp(party), field});
+        w.push_back({"HDEL", key::cp_digest(party), field});
+        w.push_back({"ZADD", key::cp_time(party), std::to_string(now), field});
+        w.push_back({"SREM", key::cp_loc(party, lk), field});
+        w.push_back({"HDEL", key::st(party), field});
+        continue;
+      }
+      auto m = to_ochp(loc, evse);
+      if (!m) {
+        refusals.push_back("evses[" + std::to_string(i) + "] " + refusal_text(m.refusal));
+        continue;
+      }
+      model::Location one = shell;
+      one.evses.push_back(evse);
+      Stored s;
+      s.field = field;
+      s.json = ocpi::encode(one, ocpi::Flavor::canonical);
+      s.digest = digest(s.json);
+      recs.push_back(std::move(s));
+      evses.push_back(&evse);
+    }
+    std::vector<std::string> fields;
+    for (const auto& r : recs) {
+      fields.push_back(r.field);
+    }
+    std::string digest_key = key::cp_digest(party);
+    auto old = co_await hmget(std::move(digest_key), std::move(fields));
+    if (!old) {
+      co_return false;
+    }
+    bool any = false;
+    for (std::size_t i = 0; i < recs.size(); ++i) {
+      if ((*old)[i] && *(*old)[i] == recs[i].digest) {
+        continue;
+      }
+      any = true;
+      w.push_back({"HSET", key::cp(party), recs[i].field, recs[i].json});
+      w.push_back({"HDEL", key::cp_gone(party), recs[i].field});
+      w.push_back({"ZADD", key::cp_time(party), std::to_string(now), recs[i].field});
+      w.push_back({"SADD", key::cp_loc(party, lk), recs[i].field});
+      w.push_back({"HSET", key::cp_digest(party), recs[i].field, recs[i].digest});
+      model::EvseStatusUpdate u;
+      u.location_id = loc.id;
+      u.evse_uid = evses[i]->uid;
+      u.evse_id = evses[i]->evse_id;
+      u.status = evses[i]->status;
+      u.last_updated = evses[i]->last_updated;
+      w.push_back({"HSET", key::st(party), recs[i].field, ocpi::encode(u, ocpi::Flavor::canonical)});
+      w.push_back({"ZADD", key::st_time(party), std::to_string(now), recs[i].field});
+    }
+    if (any) {
+      w.push_back({"SADD", key::kCpParties, party});
+      w.push_back({"SADD", key::kStParties, party});
+    }
+    co_return true;
+  }
+
+  asio::awaitable<bus::DeliveryResult> deliver_location(const bus::Delivery& d) {
+    model::PartyRef owner;
+    std::string id, uid, conn;
+    if (!split_bus_key(d.key, owner, id, uid, conn)) {
+      co_return co_await refuse_delivery(d, "malformed key " + d.key);
+    }
+    const std::string lk = owner.country_code + "*" + owner.party_id + "*" + id;
+    model::Location loc;
+    if (d.kind == bus::Kind::location) {
+      auto v = ocpi::decode<model::Location>(d.payload, ocpi::DecodeOptions{false});
+      if (!v) {
+        co_return co_await refuse_delivery(d, "unreadable Location: " + v.message());
+      }
+      loc = std::move(*v.value);
+    } else {
+      // An EVSE or connector of a known location: the stored site (and EVSE) complete it.
+      Cmd site_cmd{"HGET", key::cp_site(d.source), lk};
+      auto site = co_await cmd(std::move(site_cmd));
+      if (!site || site->is_error()) {
+        co_return retry_later("store");
+      }
+      if (site->is_nil()) {
+        co_return co_await refuse_delivery(d, "EVSE of a location the hub never received");
+      }
+      auto s = ocpi::decode<model::Location>(site->str, ocpi::DecodeOptions{false});
+      if (!s) {
+        co_return co_await refuse_delivery(d, "stored location unreadable");
+      }
+      loc = std::move(*s.value);
+      if (d.kind == bus::Kind::evse) {
+        auto e = ocpi::decode<model::Evse>(d.payload, ocpi::DecodeOptions{false});
+        if (!e) {
+          co_return co_await refuse_delivery(d, "unreadable EVSE: " + e.message());
+        }
+        loc.last_updated = std::max(loc.last_updated, e.value->last_updated);
+        loc.evses.push_back(std::move(*e.value));
+      } else if (d.kind == bus::Kind::connector) {
+        auto c = ocpi::decode<model::Connector>(d.payload, ocpi::DecodeOptions{false});
+        if (!c) {
+          co_return co_await refuse_delivery(d, "unreadable connector: " + c.message());
+        }
+        Cmd field_cmd{"HGET", key::cp_uid(d.source), lk + "|" + upper(uid)};
+        auto field = co_await cmd(std::move(field_cmd));
+        if (!field || field->is_error()) {
+          co_return retry_later("store");
+        }
+        std::optional<std::string> rec;
+        if (!field->is_nil()) {
+          Cmd rec_cmd{"HGET", key::cp(d.source), field->str};
+          auto r = co_await cmd(std::move(rec_cmd));
+          if (!r || r->is_error()) {
+            co_return retry_later("store");
+          }
+          if (!r->is_nil()) {
+            rec = r->str;
+          }
+        }
+        if (!rec) {
+          co_return co_await refuse_delivery(d, "connector of an EVSE OCHP does not hold");
+        }
+        auto one = ocpi::decode<model::Location>(*rec, ocpi::DecodeOptions{false});
+        if (!one || one.value->evses.empty()) {
+          co_return co_await refuse_delivery(d, "stored EVSE unreadable");
+        }
+        auto evse = std::move(one.value->evses.front());
+        auto it = std::find_if(evse.connectors.begin(), evse.connectors.end(),
+                               [&](const model::Connector& x) { return x.id == c.value->id; });
+        evse.last_updated = std::max(evse.last_updated, c.value->last_updated);
+        if (it == evse.connectors.end()) {
+          evse.connectors.push_back(std::move(*c.value));
+        } else {
+          *it = std::move(*c.value);
+        }
+        loc.last_updated = std::max(loc.last_updated, evse.last_updated);
+        loc.evses.push_back(std::move(evse));
+      }
+    }
+    std::vector<std::string> refusals;
+    Cmds w;
+    bool ok = co_await keep_location(d.source, loc, refusals, w);
+    if (!ok) {
+      co_return retry_later("store");
+    }
+    auto mapped = to_ochp(loc);
+    std::string refused;
+    for (const auto& r : refusals) {
+      refused += (refused.empty() ? "" : "; ") + r;
+    }
+    note(w, "ocpi_to_ochp", d.source, d.destination, d.kind, d.key, mapped.losses, refused);
+    auto wr = co_await pipe(std::move(w));
+    if (!wr) {
+      co_return retry_later("store");
+    }
+    bus::DeliveryResult out;
+    if (!refusals.empty() && refusals.size() == loc.evses.size() && !loc.evses.empty()) {
+      out.outcome = bus::DeliveryClass::permanent;
+      out.reason = "not_expressible";
+      out.answer = refused;
+    }
+    co_return out;
+  }
+
+  asio::awaitable<bus::DeliveryResult> deliver_token(const bus::Delivery& d) {
+    auto v = ocpi::decode<model::Token>(d.payload, ocpi::DecodeOptions{false});
+    if (!v) {
+      co_return co_await refuse_delivery(d, "unreadable Token: " + v.message());
+    }
+    auto m = to_ochp(*v.value);
+    if (!m) {
+      co_return co_await refuse_delivery(d, refusal_text(m.refusal), m.losses);
+    }
+    const std::string field = token_field(m.value->emt_id);
+    const std::string json = ocpi::encode(*v.value, ocpi::Flavor::canonical);
+    const std::string dg = digest(json);
+    Cmd old_cmd{"HGET", key::tok_digest(d.source), field};
+    auto old = co_await cmd(std::move(old_cmd));
+    if (!old || old->is_error()) {
+      co_return retry_later("store");
+    }
+    Cmds w;
+    if (old->is_nil() || old->str != dg) {
+      w.push_back({"HSET", key::tok(d.source), field, json});
+      w.push_back({"HDEL", key::tok_gone(d.source), field});
+      w.push_back({"ZADD", key::tok_time(d.source), std::to_string(now_ms()), field});
+      w.push_back({"HSET", key::kTokIndex, field, d.source});
+      w.push_back({"HSET", key::tok_digest(d.source), field, dg});
+      w.push_back({"SADD", key::kTokParties, d.source});
+    }
+    note(w, "ocpi_to_ochp", d.source, d.destination, d.kind, d.key, m.losses);
+    auto wr = co_await pipe(std::move(w));
+    co_return wr ? bus::DeliveryResult{} : retry_later("store");
+  }
+
+  asio::awaitable<bus::DeliveryResult> deliver_tariff(const bus::Delivery& d) {
+    Cmds w;
+    if (d.payload.find("\"x_hub_deleted\"") != std::string::npos &&
+        d.payload.find("\"elements\"") == std::string::npos) {
+      model::PartyRef owner;
+      std::string id, uid, conn;
+      if (!split_bus_key(d.key, owner, id, uid, conn)) {
+        co_return co_await refuse_delivery(d, "malformed key " + d.key);
+      }
+      auto tid = ochp_tariff_id(owner.country_code, owner.party_id, id);
+      if (tid) {
+        w.push_back({"HDEL", key::tar(d.source), upper(*tid)});
+        w.push_back({"HDEL", key::tar_recipients(d.source), upper(*tid)});
+        w.push_back({"ZREM", key::tar_time(d.source), upper(*tid)});
+      }
+      auto wr = co_await pipe(std::move(w));
+      co_return wr ? bus::DeliveryResult{} : retry_later("store");
+    }
+    auto v = ocpi::decode<model::Tariff>(d.payload, ocpi::DecodeOptions{false});
+    if (!v) {
+      co_return co_await refuse_delivery(d, "unreadable Tariff: " + v.message());
+    }
+    auto m = to_ochp(*v.value);
+    if (!m) {
+      co_return co_await refuse_delivery(d, refusal_text(m.refusal), m.losses);
+    }
+    const std::string field = upper(m.value->tariff_id);
+    w.push_back({"HSET", key::tar(d.source), field, ocpi::encode(*v.value, ocpi::Flavor::canonical)});
+    w.push_back({"HSET", key::tar_recipients(d.source), field, ""});
+    w.push_back({"ZADD", key::tar_time(d.source), std::to_string(now_ms()), field});
+    w.push_back({"SADD", key::kTarParties, d.source});
+    note(w, "ocpi_to_ochp", d.source, d.destination, d.kind, d.key, m.losses);
+    auto wr = co_await pipe(std::move(w));
+    co_return wr ? bus::DeliveryResult{} : retry_later("store");
+  }
+
+  asio::awaitable<bus::DeliveryResult> deliver_cdr(const bus::Delivery& d) {
+    auto v = ocpi::decode<model::Cdr>(d.payload, ocpi::DecodeOptions{false});
+    if (!v) {
+      co_return co_await refuse_delivery(d, "unreadable CDR: " + v.message());
+    }
+    auto m = to_ochp(*v.value);
+    if (!m) {
+      co_return co_await refuse_delivery(d, refusal_text(m.refusal), m.losses);
+    }
+    const std::string id = m.value->cdr_id;
+    Cmd known_cmd{"HMGET", key::cdr(id), "s", "cpo"};
+    auto known = co_await cmd(std::move(known_cmd));
+    if (!known || known->is_error() || known->elements.size() != 2) {
+      co_return retry_later("store");
+    }
+    if (!known->elements[0].is_nil()) {
+      if (known->elements[1].str == d.source) {
+        co_return bus::DeliveryResult{};  // delivered before (at-least-once after a crash)
+      }
+      co_return co_await refuse_delivery(d, "CdrId " + id + " already used by another operator");
+    }
+    model::Cdr cdr = std::move(*v.value);
+    cdr.status = model::CdrStatus::accepted;
+    Cmds w;
+    w.push_back({"MULTI"});
+    w.push_back({"HSET", key::cdr(id), "d", ocpi::encode(cdr, ocpi::Flavor::canonical), "s", "accepted", "cpo",
+                 d.source, "emp", d.destination, "evse", check::evse_key(m.value->evse_id), "u",
+                 std::to_string(now_ms())});
+    w.push_back({"SADD", key::cdr_emp(d.destination, "accepted"), id});
+    w.push_back({"SADD", key::cdr_cpo(d.source, "accepted"), id});
+    w.push_back({"EXEC"});
+    note(w, "ocpi_to_ochp", d.source, d.destination, d.kind, d.key, m.losses);
+    auto wr = co_await pipe(std::move(w));
+    co_return wr ? bus::DeliveryResult{} : retry_later("store");
+  }
+
+  asio::awaitable<bus::DeliveryResult> deliver(const bus::Delivery& d) {
+    auto table = registry.snapshot();
+    const auto* src = table->find(d.source);
+    if (src != nullptr && src->protocol == model::Protocol::ochp) {
+      co_return bus::DeliveryResult{};  // OCHP data is in the store already; partners pull it
+    }
+    switch (d.kind) {
+      case bus::Kind::location:
+      case bus::Kind::evse:
+      case bus::Kind::connector:
+        co_return co_await deliver_location(d);
+      case bus::Kind::token:
+        co_return co_await deliver_token(d);
+      case bus::Kind::tariff:
+        co_return co_await deliver_tariff(d);
+      case bus::Kind::cdr:
+        co_return co_await deliver_cdr(d);
+      default:
+        break;
+    }
+    // Sessions, commands, charging profiles, client info: OCHP 1.4 has no such interface (an
+    // OCHP EMP learns of a session through its CDR). Noted, not delivered.
+    Cmds w;
+    note(w, "ocpi_to_ochp", d.source, d.destination, d.kind, d.key, {},
+         "OCHP 1.4 has no " + std::string(bus::to_string(d.kind)) + " interface");
+    auto wr = co_await pipe(std::move(w));
+    if (!wr) {
+      co_return retry_later("store");
+    }
+    bus::DeliveryResult out;
+    out.reason = "not_carried";
+    co_return out;
+  }
+
+  asio::awaitable<Result<std::vector<CdrRecord>>> list_cdr_records(std::string status, std::size_t limit) {
+    std::vector<CdrRecord> out;
+    auto table = registry.snapshot();
+    for (const auto& p : table->parties()) {
+      std::string ids_key = key::cdr_cpo(p.id, status);
+      auto ids = co_await members(std::move(ids_key));
+      if (!ids) {
+        co_return ids.error();
+      }
+      Cmds reads;
+      for (const auto& id : *ids) {
+        reads.push_back({"HMGET", key::cdr(id), "s", "cpo", "emp", "evse", "u"});
+      }
+      auto r = co_await pipe(std::move(reads));
+      if (!r) {
+        co_return r.error();
+      }
+      for (std::size_t i = 0; i < r->size(); ++i) {
+        const auto& e = (*r)[i].elements;
+        if (e.size() != 5 || e[0].is_nil()) {
+          continue;
+        }
+        CdrRecord rec{(*ids)[i], e[0].str, e[1].str, e[2].str, e[3].str, 0};
+        try {
+          rec.updated_ms = std::stoll(e[4].str);
+        } catch (...) {
+        }
+        out.push_back(std::move(rec));
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const CdrRecord& a, const CdrRecord& b) { return a.updated_ms < b.updated_ms; });
+    if (out.size() > limit) {
+      out.resize(limit);
+    }
+    co_return out;
+  }
 };
 
 // ------------------------------------------------------------------ public
@@ -2000,6 +2452,16 @@ bool ClearingHouse::handles(std::string_view path) noexcept {
     path.remove_suffix(1);
   }
   return path == "/service/ochp/v1.4" || path == "/live/ochp/v1.4" || path == "/direct/ochp/v1.4";
+}
+
+asio::awaitable<bus::DeliveryResult> ClearingHouse::deliver(const bus::Delivery& delivery) {
+  auto r = co_await impl_->deliver(delivery);
+  co_return r;
+}
+
+asio::awaitable<Result<std::vector<CdrRecord>>> ClearingHouse::cdrs(std::string status, std::size_t limit) {
+  auto r = co_await impl_->list_cdr_records(std::move(status), limit);
+  co_return r;
 }
 
 asio::awaitable<http::Response> ClearingHouse::handle(http::Request& req) {

@@ -183,8 +183,16 @@ std::vector<Target> OcpiHub::Impl::broadcast_targets(const routing::RoutingTable
                                                      const std::string& except) const {
   std::vector<Target> out;
   for (const auto& p : table.parties()) {
-    if (p.id == except || p.protocol != model::Protocol::ocpi || p.status == model::PartyStatus::suspended ||
-        p.ocpi.token_b.empty() || endpoint_of(p, module, "RECEIVER").empty()) {
+    if (p.id == except || p.status == model::PartyStatus::suspended) {
+      continue;
+    }
+    // OCPI parties need the module's Receiver interface; OCHP parties pull what the hub keeps
+    // for them (the clearing house's Outbound writes it into their lists).
+    if (p.protocol == model::Protocol::ocpi && (p.ocpi.token_b.empty() || endpoint_of(p, module, "RECEIVER").empty())) {
+      continue;
+    }
+    // OCHP 1.4 carries charge points, tariffs and tokens as lists (CDRs are addressed).
+    if (p.protocol != model::Protocol::ocpi && module != "locations" && module != "tariffs" && module != "tokens") {
       continue;
     }
     for (const auto& r : p.roles) {
@@ -696,8 +704,20 @@ asio::awaitable<bus::DeliveryResult> OcpiHub::Impl::deliver(const bus::Delivery&
     out.reason = "not_registered";
     co_return out;
   }
+  const auto* source = table->find(d.source);
+  if (source != nullptr && source->protocol != model::Protocol::ocpi) {
+    // Data of another protocol's party (OCHP): the hub's OCPI store keeps it too, so OCPI
+    // parties can pull it from the hub (GET-All, open routing, authorize from the whitelist).
+    auto kept = co_await ingest(d);
+    if (!kept) {
+      out.outcome = bus::DeliveryClass::retryable;
+      out.reason = "store";
+      co_return out;
+    }
+  }
   std::map<std::string, std::string> hub_members;
   std::string body = take_leading_hub_members(d.payload, hub_members);
+  std::string method = "PUT";
   switch (d.kind) {
     case bus::Kind::location: body = wire_form<model::Location>(body); break;
     case bus::Kind::evse: body = wire_form<model::Evse>(body); break;
@@ -706,9 +726,22 @@ asio::awaitable<bus::DeliveryResult> OcpiHub::Impl::deliver(const bus::Delivery&
     case bus::Kind::token: body = wire_form<model::Token>(body); break;
     case bus::Kind::session: body = wire_form<model::Session>(body); break;
     case bus::Kind::cdr: body = wire_form<model::Cdr>(body); break;
+    case bus::Kind::evse_status: {
+      // A live status change: PATCH of the EVSE with status and last_updated.
+      auto u = decode<model::EvseStatusUpdate>(body, DecodeOptions{false});
+      if (!u) {
+        out.outcome = bus::DeliveryClass::permanent;
+        out.reason = "bad_payload";
+        out.answer = u.message();
+        co_return out;
+      }
+      body = "{\"status\":\"" + std::string(model::to_string(u.value->status)) + "\",\"last_updated\":\"" +
+             model::format_timestamp(u.value->last_updated) + "\"}";
+      method = "PATCH";
+      break;
+    }
     default: break;
   }
-  std::string method = "PUT";
   std::string url;
   auto module = module_of_kind(d.kind);
   std::optional<model::PartyRef> to;
@@ -716,6 +749,10 @@ asio::awaitable<bus::DeliveryResult> OcpiHub::Impl::deliver(const bus::Delivery&
   if (auto it = hub_members.find("x_hub_route"); it != hub_members.end()) {
     from = route_part(it->second, false);
     to = route_part(it->second, true);
+  } else if (source != nullptr && !source->roles.empty() && !dest->roles.empty()) {
+    // From another protocol's party: FROM its role, TO the receiver's.
+    from = source->roles.front().ref;
+    to = dest->roles.front().ref;
   }
   if (d.kind == bus::Kind::command_result) {
     method = "POST";
@@ -776,6 +813,122 @@ asio::awaitable<bus::DeliveryResult> OcpiHub::Impl::deliver(const bus::Delivery&
   }
   out.outcome = bus::DeliveryClass::ok;
   co_return out;
+}
+
+namespace {
+
+std::string key_unescape(std::string_view s) { return http::url_decode(s); }
+
+/// "CC/PID/ID[|EVSE[/CONN]]" -> owner, location id, evse uid.
+bool split_key(std::string_view key, model::PartyRef& owner, std::string& id, std::string& evse) {
+  auto a = key.find('/');
+  auto b = a == std::string_view::npos ? a : key.find('/', a + 1);
+  if (b == std::string_view::npos) {
+    return false;
+  }
+  owner = {key_unescape(key.substr(0, a)), key_unescape(key.substr(a + 1, b - a - 1))};
+  auto rest = key.substr(b + 1);
+  auto bar = rest.find('|');
+  id = key_unescape(rest.substr(0, bar));
+  if (bar != std::string_view::npos) {
+    auto ev = rest.substr(bar + 1);
+    evse = key_unescape(ev.substr(0, ev.find('/')));
+  }
+  return !id.empty();
+}
+
+}  // namespace
+
+asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
+  std::vector<std::string> visible{d.destination};
+  Result<int> r = 0;
+  switch (d.kind) {
+    case bus::Kind::location: {
+      auto v = decode<model::Location>(d.payload, DecodeOptions{false});
+      if (!v) {
+        co_return true;  // nothing the OCPI store can hold; the delivery reports it
+      }
+      model::PartyRef owner{v.value->country_code, v.value->party_id};
+      r = co_await store.put("locations", owner, v.value->id, d.payload, v.value->last_updated.unix_ms(), visible);
+      break;
+    }
+    case bus::Kind::evse:
+    case bus::Kind::evse_status: {
+      model::PartyRef owner;
+      std::string id;
+      std::string uid;
+      if (!split_key(d.key, owner, id, uid) || uid.empty()) {
+        co_return true;
+      }
+      auto stored = co_await store.get("locations", owner, id);
+      if (!stored) {
+        co_return false;
+      }
+      if (!*stored) {
+        co_return true;  // the Location comes first in the same lane; nothing to merge into yet
+      }
+      auto loc = decode<model::Location>(**stored, DecodeOptions{false});
+      if (!loc) {
+        co_return true;
+      }
+      auto it = std::find_if(loc.value->evses.begin(), loc.value->evses.end(),
+                             [&](const model::Evse& e) { return upper(e.uid) == upper(uid); });
+      if (d.kind == bus::Kind::evse) {
+        auto e = decode<model::Evse>(d.payload, DecodeOptions{false});
+        if (!e) {
+          co_return true;
+        }
+        loc.value->last_updated = std::max(loc.value->last_updated, e.value->last_updated);
+        if (it == loc.value->evses.end()) {
+          loc.value->evses.push_back(std::move(*e.value));
+        } else {
+          *it = std::move(*e.value);
+        }
+      } else {
+        auto u = decode<model::EvseStatusUpdate>(d.payload, DecodeOptions{false});
+        if (!u || it == loc.value->evses.end()) {
+          co_return true;
+        }
+        it->status = u.value->status;
+        it->last_updated = std::max(it->last_updated, u.value->last_updated);
+        loc.value->last_updated = std::max(loc.value->last_updated, u.value->last_updated);
+      }
+      r = co_await store.put("locations", owner, id, encode(*loc.value, Flavor::canonical),
+                             loc.value->last_updated.unix_ms(), visible);
+      break;
+    }
+    case bus::Kind::tariff: {
+      auto v = decode<model::Tariff>(d.payload, DecodeOptions{false});
+      if (!v) {
+        co_return true;
+      }
+      model::PartyRef owner{v.value->country_code, v.value->party_id};
+      r = co_await store.put("tariffs", owner, v.value->id, d.payload, v.value->last_updated.unix_ms(), visible);
+      break;
+    }
+    case bus::Kind::token: {
+      auto v = decode<model::Token>(d.payload, DecodeOptions{false});
+      if (!v) {
+        co_return true;
+      }
+      model::PartyRef owner{v.value->country_code, v.value->party_id};
+      auto id = v.value->uid + "#" + std::string(model::to_string(v.value->type));
+      r = co_await store.put("tokens", owner, id, d.payload, v.value->last_updated.unix_ms(), visible);
+      break;
+    }
+    case bus::Kind::cdr: {
+      auto v = decode<model::Cdr>(d.payload, DecodeOptions{false});
+      if (!v) {
+        co_return true;
+      }
+      model::PartyRef owner{v.value->country_code, v.value->party_id};
+      r = co_await store.put("cdrs", owner, v.value->id, d.payload, v.value->last_updated.unix_ms(), visible);
+      break;
+    }
+    default:
+      co_return true;
+  }
+  co_return static_cast<bool>(r);
 }
 
 // ---------------------------------------------------------------------------------------------

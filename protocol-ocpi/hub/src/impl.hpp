@@ -84,6 +84,8 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
                                                   std::optional<model::PartyRef> from,
                                                   std::string correlation_id);
   boost::asio::awaitable<bus::DeliveryResult> deliver(const bus::Delivery& d);
+  /// Keeps another protocol's object (delivered to an OCPI party) in the OCPI store.
+  boost::asio::awaitable<bool> ingest(const bus::Delivery& d);
   void on_registry_change(const routing::RoutingTable& table);
   boost::asio::awaitable<void> alive_loop();
   boost::asio::awaitable<void> probe(model::Party party);
@@ -113,7 +115,8 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
 
   /// The party (and role ref) holding a role with this reference.
   Target find_target(const routing::RoutingTable& table, const model::PartyRef& ref) const;
-  /// Every connected OCPI party (other than `except`) offering `module` RECEIVER with one of `roles`.
+  /// Every party (other than `except`, not suspended) with one of `roles`: OCPI parties only when
+  /// registered and offering `module` RECEIVER; OCHP parties always (they pull).
   std::vector<Target> broadcast_targets(const routing::RoutingTable& table, std::string_view module,
                                         const std::vector<model::Role>& roles, const std::string& except) const;
 };

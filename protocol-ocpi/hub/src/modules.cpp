@@ -719,6 +719,33 @@ asio::awaitable<http::Response> OcpiHub::Impl::authorize(Ctx& ctx, std::string u
   if (t.party == nullptr) {
     co_return wire::reply(200, 4001, "unknown receiver");
   }
+  if (t.party->protocol != model::Protocol::ocpi) {
+    // The token's issuer is not an OCPI platform (an OCHP EMP): answer from the hub's whitelist.
+    auto stored = co_await store.get("tokens", t.ref, uid + "#" + type);
+    if (!stored) {
+      co_return wire::reply(200, 3000, "store unavailable; try again");
+    }
+    if (!*stored) {
+      co_return wire::reply(404, 2004, "unknown token");
+    }
+    auto token = decode<model::Token>(**stored, DecodeOptions{false});
+    if (!token) {
+      co_return wire::reply(200, 3000, "stored token unreadable");
+    }
+    model::AuthorizationInfo info;
+    info.token = *token.value;
+    auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    if (!token.value->valid) {
+      info.allowed = model::AllowedType::blocked;
+    } else if (token.value->valid_until && token.value->valid_until->time < now) {
+      info.allowed = model::AllowedType::expired;
+    } else if (token.value->whitelist == model::WhitelistType::never) {
+      info.allowed = model::AllowedType::not_allowed;
+    } else {
+      info.allowed = model::AllowedType::allowed;
+    }
+    co_return wire::reply(200, 1000, "", encode(info, Flavor::ocpi221));
+  }
   std::string suffix = "/" + escape_segment(uid) + "/authorize?type=" + escape_segment(type);
   std::string body = ctx.req.body;
   auto answer = co_await forward(ctx, t, "tokens", "SENDER", std::move(suffix), std::move(body),

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <adapters/http.hpp>
+#include <hub/bus/delivery.hpp>
+#include <hub/core/error.hpp>
 #include <ochp/codec.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -11,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hub::store {
 class RedisClient;
@@ -20,6 +23,7 @@ class Registry;
 }
 namespace hub::bus {
 class Bus;
+class TranslationLog;
 }
 namespace hub::metrics {
 class Metrics;
@@ -37,16 +41,30 @@ struct ServiceOptions {
   std::string public_url;  ///< the hub's public base URL (for the WSDL address; may be empty)
   Limits limits;           ///< envelope limits (max envelope bytes etc.)
   std::chrono::seconds default_status_ttl{900};  ///< status ttl when neither the entry nor the request gives one
+  /// Loss accounting of translated objects (both directions); none when null.
+  bus::TranslationLog* translations = nullptr;
 };
 
-/// One clearing-house service shared by every connection.
-/// Thread safety: handle() may run concurrently on any executor; Redis work hops to
-/// `redis_executor`. The referenced client, registry, bus and metrics must outlive the object.
-class ClearingHouse {
+/// One CDR as the clearing house keeps it (operators' view, `GET /admin/cdrs`).
+struct CdrRecord {
+  std::string cdr_id;  ///< OCHP CdrId
+  std::string status;  ///< accepted, declined, approved, revised, rejected
+  std::string cpo;     ///< party ids
+  std::string emp;
+  std::string evse_id;
+  std::int64_t updated_ms = 0;
+};
+
+/// One clearing-house service shared by every connection, and the bus Outbound of OCHP parties:
+/// deliver() writes data of other protocols' parties (OCPI Locations, tokens, tariffs, CDRs)
+/// into the same store the partners pull from (docs/ochp.md, "Data of OCPI parties").
+/// Thread safety: handle() and deliver() may run concurrently on any executor; Redis work hops
+/// to `redis_executor`. The referenced client, registry, bus and metrics must outlive the object.
+class ClearingHouse final : public bus::Outbound {
  public:
   ClearingHouse(boost::asio::any_io_executor redis_executor, store::RedisClient& redis, routing::Registry& registry,
                 bus::Bus& bus, ServiceOptions options, metrics::Metrics* metrics = nullptr);
-  ~ClearingHouse();
+  ~ClearingHouse() override;
   ClearingHouse(const ClearingHouse&) = delete;
   ClearingHouse& operator=(const ClearingHouse&) = delete;
 
@@ -58,6 +76,13 @@ class ClearingHouse {
   /// throws for bad input: malformed envelopes get a SOAP fault (HTTP 500), business failures
   /// a normal response with the OCHP result code. GET answers 404 (no WSDL is served).
   boost::asio::awaitable<http::Response> handle(http::Request& req);
+
+  /// Keeps an event of another protocol's party for the OCHP destination (it pulls it). Objects
+  /// OCHP cannot express are refused (permanent, with the mapping's reason) and noted.
+  boost::asio::awaitable<bus::DeliveryResult> deliver(const bus::Delivery& delivery) override;
+
+  /// CDRs in `status` of every party (as CPO), oldest change first; at most `limit`.
+  boost::asio::awaitable<Result<std::vector<CdrRecord>>> cdrs(std::string status, std::size_t limit);
 
   struct Impl;
 

@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
+#include <cstdint>
 
 namespace hub::routing {
 class Registry;
@@ -20,6 +22,7 @@ class Metrics;
 }
 namespace hub::bus {
 class DeliveryEngine;
+class TranslationLog;
 }
 
 /// The operator's admin API (JSON over HTTP, on its own listener): party registration and
@@ -28,9 +31,21 @@ class DeliveryEngine;
 ///   GET /admin/deliveries?party=&state=pending|dead, POST /admin/deliveries/{id}/retry,
 ///   POST /admin/parties/{id}/deliveries/retry-dead                    (bearer token)
 ///   POST /admin/parties/{id}/connect {"versions_url","token"}         (bearer token)
+///   GET /admin/translations?party=ID[&limit=N] | ?kind=K&key=KEY      (bearer token)
+///   GET /admin/cdrs?status=declined|accepted|approved|revised|rejected (bearer token)
 ///   GET /metrics, GET /health/live, GET /health/ready              (no token)
 /// Thread safety: handle() may run concurrently on any executor.
 namespace hub::admin {
+
+/// A CDR as the clearing house keeps it (operators' view of the OCHP CDR life cycle).
+struct CdrView {
+  std::string cdr_id;
+  std::string status;
+  std::string cpo;  ///< party ids
+  std::string emp;
+  std::string evse_id;
+  std::int64_t updated_ms = 0;
+};
 
 struct AdminOptions {
   std::string token;       ///< bearer token for /admin/*
@@ -41,6 +56,10 @@ struct AdminOptions {
   std::function<boost::asio::awaitable<Result<model::Party>>(std::string id, std::string versions_url,
                                                              std::string token)>
       connect_ocpi;
+  /// Loss accounting notes (GET /admin/translations); absent: 404.
+  bus::TranslationLog* translations = nullptr;
+  /// CDRs by clearing-house status (GET /admin/cdrs), wired to the OCHP clearing house; absent: 404.
+  std::function<boost::asio::awaitable<Result<std::vector<CdrView>>>(std::string status, std::size_t limit)> cdrs;
 };
 
 /// Readiness probe: true when every dependency (Redis) answers.

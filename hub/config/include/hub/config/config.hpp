@@ -69,6 +69,13 @@ struct OcpiConfig {
   std::chrono::seconds command_ttl{86400};            ///< how long a rewritten response_url is kept
 };
 
+struct OchpConfig {
+  /// Largest SOAP envelope on the OCHP paths (a SetChargepointList of 100,000 EVSEs is ~120 MB);
+  /// the API listener's body_limit applies to every other path.
+  std::size_t max_envelope_bytes = 256u << 20;
+  std::chrono::seconds default_status_ttl{900};  ///< UpdateStatus entries without a ttl
+};
+
 struct Config {
   // [hub]
   std::string public_url;  ///< base URL partners reach the API listener at; default from api.listen
@@ -86,6 +93,7 @@ struct Config {
   RedisConfig redis;
   BusConfig bus;
   OcpiConfig ocpi;
+  OchpConfig ochp;
 };
 
 /// A configuration error: `key` is the dotted path of the first bad key ("api.listen").

@@ -44,6 +44,15 @@ class Metrics {
   void dead_letter(std::string_view reason);
   void coalesced();
 
+  // Translation between protocols (label values: fixed object kinds, field paths of the
+  // mapping with list indices removed, e.g. "evses[].connectors[].max_voltage").
+  /// One source field the target protocol could not carry. `direction`: ocpi_to_ochp | ochp_to_ocpi.
+  void translation_loss(std::string_view direction, std::string_view kind, std::string_view field);
+  /// One object the target protocol cannot express (not delivered; the note says why).
+  void translation_refused(std::string_view direction, std::string_view kind);
+  /// One CDR declined by the receiving EMP (ConfirmCDRs), by the CPO's protocol.
+  void cdr_declined(std::string_view cpo_protocol);
+
   /// The Prometheus text exposition (format 0.0.4) of every metric.
   std::string serialize() const;
 
