@@ -626,6 +626,7 @@ struct ClearingHouse::Impl {
     std::vector<std::pair<model::Location, std::vector<std::string>>> batch;  // location + its record keys
     std::size_t batch_evses = 0;
     std::set<std::string> touched_locations;  // "CC*PID*locationId" for Update rebuilds
+    Cmds pending_notes;                        // loss notes of the batch (OCPI receivers only)
     auto flush = [&]() -> asio::awaitable<bool> {
       // Records of this batch: one single-EVSE Location per EVSE.
       std::vector<Stored> recs;
@@ -670,6 +671,10 @@ struct ClearingHouse::Impl {
       if (!w.empty()) {
         w.push_back({"SADD", key::kCpParties, c.id()});
       }
+      for (auto& n : pending_notes) {
+        w.push_back(std::move(n));
+      }
+      pending_notes.clear();
       auto wr = co_await pipe(std::move(w));
       if (!wr) {
         co_return false;
@@ -713,8 +718,10 @@ struct ClearingHouse::Impl {
       Owner o{owner.country_code, owner.party_id};
       auto mapped = to_model(points, o);
       std::vector<model::Location> locations;
+      std::vector<Loss> group_losses;
       if (mapped) {
         locations = std::move(*mapped.value);
+        group_losses = std::move(mapped.losses);
       } else {
         // Find the culprits one by one; map the rest together.
         std::vector<ChargePointInfo> good;
@@ -734,6 +741,7 @@ struct ClearingHouse::Impl {
           auto m2 = to_model(good, o);
           if (m2) {
             locations = std::move(*m2.value);
+            group_losses = std::move(m2.losses);
           } else {
             for (auto& p : good) {
               refused.push_back({p.evse_id, "cannot be mapped with the other EVSEs of its location", "format"});
@@ -743,6 +751,10 @@ struct ClearingHouse::Impl {
         }
       }
       for (auto& loc : locations) {
+        if (!emps.empty()) {
+          note(pending_notes, "ochp_to_ocpi", c.id(), "*", bus::Kind::location,
+               object_key(model::PartyRef{loc.country_code, loc.party_id}, loc.id), group_losses);
+        }
         std::vector<std::string> keys;
         for (auto& e : loc.evses) {
           keys.push_back(check::evse_key(e.evse_id.value_or(e.uid)));
@@ -979,6 +991,7 @@ struct ClearingHouse::Impl {
     const std::int64_t now = now_ms();
     std::size_t accepted = 0;
     std::vector<Stored> batch;
+    Cmds token_notes;
     auto flush = [&]() -> asio::awaitable<bool> {
       std::vector<std::string> fields;
       for (const auto& r : batch) {
@@ -1006,6 +1019,10 @@ struct ClearingHouse::Impl {
       if (!w.empty()) {
         w.push_back({"SADD", key::kTokParties, c.id()});
       }
+      for (auto& n : token_notes) {
+        w.push_back(std::move(n));
+      }
+      token_notes.clear();
       auto wr = co_await pipe(std::move(w));
       if (!wr) {
         co_return false;
@@ -1049,6 +1066,9 @@ struct ClearingHouse::Impl {
       s.json = ocpi::encode(*m.value, ocpi::Flavor::canonical);
       s.digest = digest(s.json);
       s.bus_key = object_key(*prov, m.value->uid) + "?type=" + std::string(model::to_string(m.value->type));
+      if (!cpos.empty()) {
+        note(token_notes, "ochp_to_ocpi", c.id(), "*", bus::Kind::token, s.bus_key, m.losses);
+      }
       batch.push_back(std::move(s));
       ++accepted;
       if (batch.size() >= kBatch) {
@@ -1304,6 +1324,7 @@ struct ClearingHouse::Impl {
         w.push_back({"SADD", key::cdr_cpo(c.id(), status), cdr.cdr_id});
         w.push_back({"EXEC"});
         if (emp->protocol != model::Protocol::ochp && status != "rejected") {
+          note(w, "ochp_to_ocpi", c.id(), emp->id, bus::Kind::cdr, object_key(*op, m.value->id), m.losses);
           events[emp->id].emplace_back(object_key(*op, m.value->id), std::move(json));
         }
         ++accepted;
@@ -1394,6 +1415,7 @@ struct ClearingHouse::Impl {
       co_return Response{resp};
     }
     Cmds w;
+    std::vector<std::string> declined_cpos;
     std::unordered_set<std::string> seen;
     for (std::size_t i = 0; i < all.size(); ++i) {
       const auto& [conf, target] = all[i];
@@ -1421,12 +1443,21 @@ struct ClearingHouse::Impl {
       w.push_back({"SADD", key::cdr_emp(c.id(), target), conf->cdr_id});
       w.push_back({"SADD", key::cdr_cpo(ex[1].str, target), conf->cdr_id});
       w.push_back({"EXEC"});
+      if (target == "declined") {
+        declined_cpos.push_back(ex[1].str);
+      }
       ++accepted;
     }
     auto wr = co_await pipe(std::move(w));
     if (!wr) {
       resp.result = result_of("server", "storage unavailable; retry");
       co_return Response{resp};
+    }
+    if (metrics != nullptr) {
+      for (const auto& cpo : declined_cpos) {
+        const auto* p = c.table->find(cpo);
+        metrics->cdr_declined(p == nullptr ? "unknown" : model::to_string(p->protocol));
+      }
     }
     resp.result = list_result(accepted, refused);
     co_return Response{resp};
@@ -1477,6 +1508,9 @@ struct ClearingHouse::Impl {
       w.push_back({"HSET", key::tar(c.id()), field, json});
       w.push_back({"HSET", key::tar_recipients(c.id()), field, recipients});
       w.push_back({"ZADD", key::tar_time(c.id()), std::to_string(now), field});
+      if (!emps.empty()) {
+        note(w, "ochp_to_ocpi", c.id(), "*", bus::Kind::tariff, object_key(*op, m.value->id), m.losses);
+      }
       events.emplace_back(object_key(*op, m.value->id), std::move(json));
       ++accepted;
     }
@@ -1644,6 +1678,10 @@ struct ClearingHouse::Impl {
       }
       std::string json = ocpi::encode(u, ocpi::Flavor::canonical);
       const std::string field = check::evse_key(s.evse_id);
+      if (!emps.empty()) {
+        note(w, "ochp_to_ocpi", c.id(), "*", bus::Kind::evse_status,
+             object_key(*op, u.location_id) + "|" + key_escape(u.evse_uid.empty() ? field : u.evse_uid), m.losses);
+      }
       w.push_back({"HSET", key::st(c.id()), field, json});
       w.push_back({"ZADD", key::st_time(c.id()), std::to_string(now), field});
       events.emplace_back(object_key(*op, u.location_id) + "|" + key_escape(u.evse_uid.empty() ? field : u.evse_uid),
