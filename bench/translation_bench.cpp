@@ -108,6 +108,31 @@ void ochp_to_ocpi_cdr(benchmark::State& state) {
 }
 BENCHMARK(ochp_to_ocpi_cdr);
 
+/// AddCDRs as partners send it: `range(0)` CDRs per envelope; items = CDRs.
+void ochp_to_ocpi_cdr_batch(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  ochp::AddCdrsRequest add;
+  for (std::size_t i = 0; i < n; ++i) {
+    add.cdr_info_array.push_back(cdr_info());
+    add.cdr_info_array.back().cdr_id = "DEABC" + std::to_string(100000 + i);
+  }
+  auto xml = ochp::serialize_request(ochp::Request{add});
+  auto loc = store();
+  for (auto _ : state) {
+    auto env = ochp::parse_request(xml);
+    const auto& req = std::get<ochp::AddCdrsRequest>(env->request);
+    for (const auto& c : req.cdr_info_array) {
+      auto m = ochp::to_model(c, kOwner, &loc, model::Timestamp{});
+      if (!m) {
+        std::abort();
+      }
+      benchmark::DoNotOptimize(ocpi::encode(*m.value));
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(ochp_to_ocpi_cdr_batch)->Arg(10)->Arg(100);
+
 void ochp_to_ocpi_cdr_map_only(benchmark::State& state) {
   auto info = cdr_info();
   auto loc = store();

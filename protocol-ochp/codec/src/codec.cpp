@@ -221,7 +221,7 @@ std::error_code body_error(int e) {
   }
 }
 
-constexpr soap_mode kInMode = SOAP_XML_STRICT | SOAP_C_UTFSTRING | SOAP_ENC_PLAIN;
+constexpr soap_mode kInMode = SOAP_XML_STRICT | SOAP_XML_TREE | SOAP_C_UTFSTRING | SOAP_ENC_PLAIN;
 constexpr soap_mode kOutMode = SOAP_XML_TREE | SOAP_C_UTFSTRING | SOAP_ENC_PLAIN;
 
 /// Opens the envelope up to the first Body child (peeked, not consumed).
