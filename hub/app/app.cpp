@@ -280,6 +280,9 @@ struct App::Impl {
     cho.translations = translations.get();
     cho.limits.max_envelope_bytes = config.ochp.max_envelope_bytes;
     cho.default_status_ttl = config.ochp.default_status_ttl;
+    cho.realtime_authorize = [this](std::string party, std::string uid, std::string type) {
+      return ocpi->authorize_token(std::move(party), std::move(uid), std::move(type));
+    };
     ochp = std::make_unique<ochp::ClearingHouse>(redis_strand, *redis, *registry, *bus, cho, &metrics);
     outbounds[model::Protocol::ochp] = ochp.get();
     bus::EngineOptions eo;

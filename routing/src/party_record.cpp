@@ -55,6 +55,7 @@ std::vector<std::pair<std::string, std::string>> to_record(const model::Party& p
       {"ocpi_versions_url", p.ocpi.versions_url},
       {"ocpi_version", p.ocpi.version},
       {"ocpi_auth_plain", p.ocpi.auth_plain ? "1" : "0"},
+      {"ocpi_realtime_authorize", p.ocpi.realtime_authorize ? "1" : "0"},
       {"ochp_username", p.ochp.username},
       {"ochp_password_hash", p.ochp.password_hash},
       {"ochp_password_salt", p.ochp.password_salt},
@@ -117,6 +118,8 @@ std::optional<model::Party> from_record(const std::string& id,
       p.ocpi.version = v;
     } else if (k == "ocpi_auth_plain") {
       p.ocpi.auth_plain = v == "1";
+    } else if (k == "ocpi_realtime_authorize") {
+      p.ocpi.realtime_authorize = v == "1";
     } else if (k == "ochp_username") {
       p.ochp.username = v;
     } else if (k == "ochp_password_hash") {

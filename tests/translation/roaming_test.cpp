@@ -407,6 +407,37 @@ TEST_F(RoamingTest, TokensBothWaysAndAuthorizeInBothDirections) {
   ASSERT_TRUE(single.roaming_authorisation_info.has_value());
   EXPECT_EQ(single.roaming_authorisation_info->contract_id, "NL-MS1-C12345678-X");
 
+  // The eMSP configured for real-time authorize: the OCHP CPO's single lookup asks it.
+  auto patched = admin("PATCH", "/admin/parties/" + ids_[ocpi_emsp_], R"({"realtime_authorize":true})");
+  ASSERT_EQ(patched.status, 200) << patched.response.body;
+  EXPECT_TRUE(parse(patched.response.body)["realtime_authorize"].GetBool());
+  ocpi_emsp_->set_authorization("0102030405", R"({"allowed":"BLOCKED","token":)" + ocpi_token("0102030405") + "}");
+  ASSERT_TRUE(eventually([&] {  // the registry snapshot follows the change through pub/sub
+    auto b = as_ochp_cpo<GetSingleRoamingAuthorisationResponse>(Request{GetSingleRoamingAuthorisationRequest{emt}});
+    return !b.roaming_authorisation_info.has_value();
+  }));
+  auto blocked_single =
+      as_ochp_cpo<GetSingleRoamingAuthorisationResponse>(Request{GetSingleRoamingAuthorisationRequest{emt}});
+  EXPECT_EQ(blocked_single.result.code, "ok");
+  EXPECT_NE(blocked_single.result.description.value_or("").find("BLOCKED"), std::string::npos);
+  {
+    const auto got = ocpi_emsp_->received();
+    const auto* asked = last(got, "POST", "/2.2.1/sender/tokens/0102030405/authorize");
+    ASSERT_NE(asked, nullptr);
+    EXPECT_EQ(asked->query, "type=RFID");
+    EXPECT_EQ(asked->header("OCPI-to-party-id"), "MS1");
+  }
+  ocpi_emsp_->set_authorization("0102030405", R"({"allowed":"ALLOWED","token":)" + ocpi_token("0102030405") + "}");
+  auto allowed_single =
+      as_ochp_cpo<GetSingleRoamingAuthorisationResponse>(Request{GetSingleRoamingAuthorisationRequest{emt}});
+  ASSERT_TRUE(allowed_single.roaming_authorisation_info.has_value());
+  EXPECT_EQ(allowed_single.roaming_authorisation_info->emt_id.instance, "0102030405");
+  // The eMSP unreachable: answered from the hub's copy.
+  ocpi_emsp_->set_down(true);
+  auto fallback = as_ochp_cpo<GetSingleRoamingAuthorisationResponse>(Request{GetSingleRoamingAuthorisationRequest{emt}});
+  EXPECT_TRUE(fallback.roaming_authorisation_info.has_value());
+  ocpi_emsp_->set_down(false);
+
   // A token OCHP cannot express (contract id not an EMAID): refused with its reason, visible
   // to operators as a dead letter and a note.
   auto bad = ocpi_emsp_->call_routed("PUT", url("receiver", "tokens") + "/NL/MS1/BAD1?type=RFID",

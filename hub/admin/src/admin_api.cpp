@@ -113,6 +113,8 @@ void write_party(Writer& w, const model::Party& p, const Urls& urls) {
     if (!p.ocpi.version.empty()) {
       put(w, "ocpi_version", p.ocpi.version);
     }
+    w.Key("realtime_authorize");
+    w.Bool(p.ocpi.realtime_authorize);
   } else {
     put(w, "username", p.ochp.username);
     w.Key("ochp_endpoints");
@@ -178,7 +180,7 @@ bool has(const rapidjson::Value& obj, const char* key) { return obj.FindMember(k
 
 /// Decodes POST /admin/parties into a Party (credentials generated or hashed here).
 std::variant<model::Party, http::Response> decode_new_party(const rapidjson::Value& obj) {
-  if (auto bad = check_keys(obj, {"name", "protocol", "roles", "username", "password"}, "")) {
+  if (auto bad = check_keys(obj, {"name", "protocol", "roles", "username", "password", "realtime_authorize"}, "")) {
     return *bad;
   }
   model::Party p;
@@ -258,6 +260,15 @@ std::variant<model::Party, http::Response> decode_new_party(const rapidjson::Val
     }
     p.ocpi.token_a = crypto::random_token();
     p.status = model::PartyStatus::planned;
+    if (auto it = obj.FindMember("realtime_authorize"); it != obj.MemberEnd()) {
+      if (!it->value.IsBool()) {
+        return error(400, "realtime_authorize must be true or false", "realtime_authorize");
+      }
+      p.ocpi.realtime_authorize = it->value.GetBool();
+    }
+  }
+  if (p.protocol == model::Protocol::ochp && has(obj, "realtime_authorize")) {
+    return error(400, "realtime_authorize is for OCPI parties only", "realtime_authorize");
   }
   return p;
 }
@@ -380,11 +391,18 @@ struct AdminApi::Impl {
     if (auto bad = parse_object(req.body, doc)) {
       co_return *bad;
     }
-    if (auto bad = check_keys(doc, {"status", "name"}, "")) {
+    if (auto bad = check_keys(doc, {"status", "name", "realtime_authorize"}, "")) {
       co_return *bad;
     }
     if (doc.ObjectEmpty()) {
-      co_return error(400, "nothing to change: give status or name");
+      co_return error(400, "nothing to change: give status, name or realtime_authorize");
+    }
+    std::optional<bool> realtime;
+    if (auto it = doc.FindMember("realtime_authorize"); it != doc.MemberEnd()) {
+      if (!it->value.IsBool()) {
+        co_return error(400, "realtime_authorize must be true or false", "realtime_authorize");
+      }
+      realtime = it->value.GetBool();
     }
     std::optional<model::PartyStatus> status;
     if (has(doc, "status")) {
@@ -409,6 +427,9 @@ struct AdminApi::Impl {
       }
       if (name) {
         p.name = *name;
+      }
+      if (realtime && p.protocol == model::Protocol::ocpi) {
+        p.ocpi.realtime_authorize = *realtime;
       }
     });
     if (!updated) {

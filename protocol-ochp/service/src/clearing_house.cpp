@@ -1210,6 +1210,14 @@ struct ClearingHouse::Impl {
         co_return Response{r};
       }
       if (!v->is_nil()) {
+        const auto* issuer = registry.snapshot()->find(owner->str);
+        if (issuer != nullptr && issuer->protocol == model::Protocol::ocpi && issuer->ocpi.realtime_authorize &&
+            options.realtime_authorize) {
+          auto answered = co_await realtime_single_token(owner->str, v->str, r);
+          if (answered) {
+            co_return Response{r};
+          }
+        }
         std::vector<RoamingAuthorisationInfo> one;
         token_of(v->str, one);
         if (!one.empty()) {
@@ -1219,6 +1227,37 @@ struct ClearingHouse::Impl {
     }
     r.result = r.roaming_authorisation_info ? result_of("ok") : result_of("ok", "token unknown to the clearing house");
     co_return Response{r};
+  }
+
+  /// GetSingleRoamingAuthorisation through the issuing eMSP's real-time authorize. False when
+  /// the eMSP could not answer (the caller answers from the hub's copy).
+  asio::awaitable<bool> realtime_single_token(const std::string& party, const std::string& stored,
+                                              GetSingleRoamingAuthorisationResponse& r) {
+    auto token = ocpi::decode<model::Token>(stored, ocpi::DecodeOptions{false});
+    if (!token) {
+      co_return false;
+    }
+    auto answer = co_await options.realtime_authorize(party, token.value->uid,
+                                                      std::string(model::to_string(token.value->type)));
+    if (!answer) {
+      if (answer.error() == make_error_code(Errc::unknown_token)) {
+        r.result = result_of("ok", "token unknown to its provider");
+        co_return true;
+      }
+      co_return false;
+    }
+    if (answer->allowed != model::AllowedType::allowed) {
+      r.result = result_of("ok", "not authorised by the provider: " + std::string(model::to_string(answer->allowed)));
+      co_return true;
+    }
+    const model::Token& t = answer->token.uid.empty() ? *token.value : answer->token;
+    auto m = to_ochp(t);
+    if (!m) {
+      co_return false;
+    }
+    r.roaming_authorisation_info = std::move(*m.value);
+    r.result = result_of("ok");
+    co_return true;
   }
 
   // ---------------------------------------------------------------- CDRs

@@ -1070,6 +1070,11 @@ asio::awaitable<Result<model::Party>> OcpiHub::connect(std::string party_id, std
   co_return co_await impl_->connect(std::move(party_id), std::move(versions_url), std::move(token_a));
 }
 
+asio::awaitable<Result<model::AuthorizationInfo>> OcpiHub::authorize_token(std::string party_id, std::string uid,
+                                                                           std::string type) {
+  co_return co_await impl_->authorize_token(std::move(party_id), std::move(uid), std::move(type));
+}
+
 void OcpiHub::on_registry_change(const routing::RoutingTable& table) { impl_->on_registry_change(table); }
 
 void OcpiHub::start() { asio::co_spawn(impl_->executor, impl_->alive_loop(), asio::detached); }

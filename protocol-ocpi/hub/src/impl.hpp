@@ -84,6 +84,8 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
                                                   std::optional<model::PartyRef> from,
                                                   std::string correlation_id);
   boost::asio::awaitable<bus::DeliveryResult> deliver(const bus::Delivery& d);
+  boost::asio::awaitable<Result<model::AuthorizationInfo>> authorize_token(std::string party_id, std::string uid,
+                                                                          std::string type);
   /// Keeps another protocol's object (delivered to an OCPI party) in the OCPI store.
   boost::asio::awaitable<bool> ingest(const bus::Delivery& d);
   void on_registry_change(const routing::RoutingTable& table);

@@ -964,3 +964,57 @@ asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, const Target& t
 }
 
 }  // namespace hub::ocpi
+
+namespace hub::ocpi {
+
+asio::awaitable<Result<model::AuthorizationInfo>> OcpiHub::Impl::authorize_token(std::string party_id,
+                                                                                 std::string uid,
+                                                                                 std::string type) {
+  auto table = registry.snapshot();
+  const auto* party = table->find(party_id);
+  if (party == nullptr || party->protocol != model::Protocol::ocpi || party->ocpi.token_b.empty()) {
+    co_return make_error_code(Errc::unknown_receiver);
+  }
+  if (party->status != model::PartyStatus::connected) {
+    co_return make_error_code(Errc::receiver_not_connected);
+  }
+  auto base = endpoint_of(*party, "tokens", "SENDER");
+  while (!base.empty() && base.back() == '/') {
+    base.pop_back();
+  }
+  if (base.empty()) {
+    co_return make_error_code(Errc::unknown_receiver);
+  }
+  std::optional<model::PartyRef> to;
+  for (const auto& r : party->roles) {
+    if (r.role == model::Role::emsp) {
+      to = r.ref;
+      break;
+    }
+  }
+  auto url = base + "/" + escape_segment(uid) + "/authorize?type=" + escape_segment(type);
+  auto res = co_await call(*party, "POST", url, {}, options.authorize_timeout, to, options.hub_ref, {});
+  if (res.status == 0) {
+    co_return make_error_code(Errc::upstream_retryable);  // no answer (connect failure or the deadline)
+  }
+  auto code = wire::envelope_status(res.response.body);
+  if (res.status == 404 || (code && *code == 2004)) {
+    co_return make_error_code(Errc::unknown_token);
+  }
+  if (!res.ok() || !code || *code != 1000) {
+    co_return make_error_code(res.outcome == http::Outcome::retryable || (code && *code >= 3000)
+                                  ? Errc::upstream_retryable
+                                  : Errc::upstream_permanent);
+  }
+  auto data = wire::envelope_data(res.response.body);
+  if (!data) {
+    co_return make_error_code(Errc::upstream_permanent);
+  }
+  auto info = decode<model::AuthorizationInfo>(*data, DecodeOptions{false});
+  if (!info) {
+    co_return make_error_code(Errc::upstream_permanent);
+  }
+  co_return std::move(*info.value);
+}
+
+}  // namespace hub::ocpi

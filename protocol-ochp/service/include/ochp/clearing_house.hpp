@@ -4,12 +4,14 @@
 #include <adapters/http.hpp>
 #include <hub/bus/delivery.hpp>
 #include <hub/core/error.hpp>
+#include <hub/model/token.hpp>
 #include <ochp/codec.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -43,6 +45,12 @@ struct ServiceOptions {
   std::chrono::seconds default_status_ttl{900};  ///< status ttl when neither the entry nor the request gives one
   /// Loss accounting of translated objects (both directions); none when null.
   bus::TranslationLog* translations = nullptr;
+  /// Real-time authorize through another protocol's eMSP (OCPI `tokens/{uid}/authorize`): asked
+  /// by GetSingleRoamingAuthorisation for tokens of parties with `ocpi.realtime_authorize`.
+  /// Arguments: the eMSP's party id, the token uid and OCPI token type. None: the hub's copy.
+  std::function<boost::asio::awaitable<Result<model::AuthorizationInfo>>(std::string party, std::string uid,
+                                                                          std::string type)>
+      realtime_authorize;
 };
 
 /// One CDR as the clearing house keeps it (operators' view, `GET /admin/cdrs`).

@@ -5,6 +5,7 @@
 #include <hub/bus/delivery.hpp>
 #include <hub/core/error.hpp>
 #include <hub/model/party.hpp>
+#include <hub/model/token.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -77,6 +78,14 @@ class OcpiHub final : public bus::Outbound {
   /// reason in the log, unsupported_version (no 2.2.1), unknown_receiver (no credentials endpoint).
   boost::asio::awaitable<Result<model::Party>> connect(std::string party_id, std::string versions_url,
                                                        std::string token_a);
+
+  /// Real-time authorize of a token issued by the OCPI party `party_id` (an eMSP), asked by a
+  /// party of another protocol (an OCHP CPO's GetSingleRoamingAuthorisation): POST to the
+  /// party's tokens Sender interface `{uid}/authorize?type=` within the authorize deadline.
+  /// Errors: unknown_token (the eMSP answered 2004), unknown_receiver (no such OCPI party or no
+  /// tokens Sender endpoint), receiver_timeout, upstream_retryable / upstream_permanent.
+  boost::asio::awaitable<Result<model::AuthorizationInfo>> authorize_token(std::string party_id, std::string uid,
+                                                                          std::string type);
 
   /// Registry change observer: pushes changed ClientInfo objects to the connected parties.
   void on_registry_change(const routing::RoutingTable& table);

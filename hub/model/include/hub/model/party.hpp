@@ -42,6 +42,9 @@ struct OcpiCredentials {
   std::string versions_url; ///< the party's versions endpoint
   std::string version;      ///< negotiated version, e.g. "2.2.1"
   bool auth_plain = false;  ///< send the token raw in Authorization (older peers), not Base64
+  /// eMSPs: OCHP CPOs' GetSingleRoamingAuthorisation for this party's tokens is answered through
+  /// its real-time authorize (POST tokens/{uid}/authorize) instead of the hub's copy alone.
+  bool realtime_authorize = false;
   bool operator==(const OcpiCredentials&) const = default;
 };
 
