@@ -147,7 +147,12 @@ class OchpServiceEnv {
   std::unique_ptr<http::HttpServer> server_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::thread thread_;
-  HttpCaller caller_;
+  HttpCaller caller_{large_answers(), std::chrono::seconds(300)};
+  static http::ClientOptions large_answers() {
+    http::ClientOptions o;
+    o.max_response_body = 1u << 30;  // GetChargePointList of 100,000 EVSEs is ~120 MB
+    return o;
+  }
   std::string base_;
   std::string last_body_;
 };

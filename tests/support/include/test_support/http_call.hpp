@@ -18,7 +18,8 @@ namespace hub::test {
 
 class HttpCaller {
  public:
-  HttpCaller() : client_(ioc_.get_executor(), hub::http::ClientOptions{}) {
+  explicit HttpCaller(hub::http::ClientOptions options = {}, std::chrono::seconds timeout = std::chrono::seconds(30))
+      : client_(ioc_.get_executor(), options), timeout_(timeout) {
     work_.emplace(ioc_.get_executor());
     thread_ = std::thread([this] { ioc_.run(); });
   }
@@ -38,7 +39,7 @@ class HttpCaller {
     if (!body.empty()) {
       req.headers.emplace_back("Content-Type", "application/json");
     }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    auto deadline = std::chrono::steady_clock::now() + timeout_;
     return boost::asio::co_spawn(ioc_, client_.request(std::move(req), deadline), boost::asio::use_future).get();
   }
 
@@ -46,6 +47,7 @@ class HttpCaller {
   boost::asio::io_context ioc_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   hub::http::HttpClient client_;
+  std::chrono::seconds timeout_;
   std::thread thread_;
 };
 
