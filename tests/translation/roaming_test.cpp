@@ -463,6 +463,7 @@ TEST_F(RoamingTest, TokensBothWaysAndAuthorizeInBothDirections) {
   EXPECT_EQ(put->query, "type=RFID");
   auto tok = parse(put->body);
   EXPECT_STREQ(tok["contract_id"].GetString(), "DE*8AA*C00000001*1") << put->body;
+  EXPECT_GT(std::string(tok["last_updated"].GetString()), std::string("2020-01-01"));
 
   // The OCPI CPO's real-time authorize for the OCHP EMP's token: answered from the whitelist.
   auto a = ocpi_cpo_->call_routed("POST", url("sender", "tokens") + "/AABBCC01/authorize?type=RFID",
@@ -531,6 +532,8 @@ TEST_F(RoamingTest, OchpCdrsReachTheOcpiEmspWithTheirLocationAndNoneIsLostWhileI
   EXPECT_STREQ(cdr["party_id"].GetString(), "ABC");
   EXPECT_STREQ(cdr["currency"].GetString(), "EUR");
   EXPECT_EQ(post->header("OCPI-to-party-id"), "MS1");
+  // OCHP CDRs carry no change time: the hub's receive time stands in (never the Unix epoch).
+  EXPECT_GT(std::string(cdr["last_updated"].GetString()), std::string("2020-01-01"));
 }
 
 TEST_F(RoamingTest, OcpiCdrsReachTheOchpEmpWhichConfirmsOrDeclinesThem) {

@@ -111,6 +111,28 @@ std::string digest(std::string_view s) {
   return out;
 }
 
+/// The receive time OCHP records without a time of their own carry as last_updated (whole
+/// seconds: OCHP DateTimeType has no fraction), and its text in the canonical JSON.
+struct Received {
+  model::Timestamp at;
+  std::string text;
+  static Received now() {
+    Received r;
+    r.at = model::Timestamp::from_unix_ms(now_ms() / 1000 * 1000);
+    r.text = "\"" + model::format_timestamp(r.at) + "\"";
+    return r;
+  }
+  /// Digest for change detection: the receive time left out, so an unchanged record uploaded
+  /// again is recognised as unchanged.
+  std::string digest_of(std::string_view json) const {
+    std::string s(json);
+    for (auto at = s.find(text); at != std::string::npos; at = s.find(text, at)) {
+      s.erase(at, text.size());
+    }
+    return digest(s);
+  }
+};
+
 std::string key_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
@@ -619,6 +641,7 @@ struct ClearingHouse::Impl {
     }
     const auto emps = audience(*c.table, model::Role::emsp, c.id());
     const std::int64_t now = now_ms();
+    const Received received = Received::now();
     std::size_t accepted = 0;
     bool failed = false;
 
@@ -641,7 +664,7 @@ struct ClearingHouse::Impl {
           Stored s;
           s.field = keys[e];
           s.json = ocpi::encode(one, ocpi::Flavor::canonical);
-          s.digest = digest(s.json);
+          s.digest = received.digest_of(s.json);
           recs.push_back(std::move(s));
           loc_keys.push_back(lk);
         }
@@ -716,7 +739,7 @@ struct ClearingHouse::Impl {
         items[i] = ChargePointInfo{};
       }
       Owner o{owner.country_code, owner.party_id};
-      auto mapped = to_model(points, o);
+      auto mapped = to_model(points, o, received.at);
       std::vector<model::Location> locations;
       std::vector<Loss> group_losses;
       if (mapped) {
@@ -727,7 +750,7 @@ struct ClearingHouse::Impl {
         std::vector<ChargePointInfo> good;
         for (auto& p : points) {
           std::vector<ChargePointInfo> one{p};
-          auto m1 = to_model(one, o);
+          auto m1 = to_model(one, o, received.at);
           if (!m1) {
             Refused r{p.evse_id, m1.refusal ? m1.refusal->field + ": " + m1.refusal->reason : "cannot be mapped",
                       "format"};
@@ -738,7 +761,7 @@ struct ClearingHouse::Impl {
           }
         }
         if (!good.empty()) {
-          auto m2 = to_model(good, o);
+          auto m2 = to_model(good, o, received.at);
           if (m2) {
             locations = std::move(*m2.value);
             group_losses = std::move(m2.losses);
@@ -989,6 +1012,7 @@ struct ClearingHouse::Impl {
     std::unordered_set<std::string> seen;
     const auto cpos = audience(*c.table, model::Role::cpo, c.id());
     const std::int64_t now = now_ms();
+    const Received received = Received::now();
     std::size_t accepted = 0;
     std::vector<Stored> batch;
     Cmds token_notes;
@@ -1056,7 +1080,7 @@ struct ClearingHouse::Impl {
         refuse("EmtId given twice in one message", "format");
         continue;
       }
-      auto m = to_model(info, Owner{prov->country_code, prov->party_id});
+      auto m = to_model(info, Owner{prov->country_code, prov->party_id}, received.at);
       if (!m) {
         refuse(m.refusal ? m.refusal->field + ": " + m.refusal->reason : "cannot be mapped", "format");
         continue;
@@ -1064,7 +1088,7 @@ struct ClearingHouse::Impl {
       Stored s;
       s.field = std::move(field);
       s.json = ocpi::encode(*m.value, ocpi::Flavor::canonical);
-      s.digest = digest(s.json);
+      s.digest = received.digest_of(s.json);
       s.bus_key = object_key(*prov, m.value->uid) + "?type=" + std::string(model::to_string(m.value->type));
       if (!cpos.empty()) {
         note(token_notes, "ochp_to_ocpi", c.id(), "*", bus::Kind::token, s.bus_key, m.losses);
@@ -1264,6 +1288,7 @@ struct ClearingHouse::Impl {
 
   asio::awaitable<Response> add_cdrs(const Caller& c, std::vector<CdrInfo>& items) {
     AddCdrsResponse resp;
+    const Received received = Received::now();
     std::vector<Refused> refused;
     std::size_t accepted = 0;
     std::unordered_set<std::string> seen;
@@ -1345,7 +1370,7 @@ struct ClearingHouse::Impl {
             where = std::move(*d.value);
           }
         }
-        auto m = to_model(cdr, Owner{op->country_code, op->party_id}, where ? &*where : nullptr);
+        auto m = to_model(cdr, Owner{op->country_code, op->party_id}, where ? &*where : nullptr, received.at);
         if (!m) {
           refuse(m.refusal ? m.refusal->field + ": " + m.refusal->reason : "cannot be mapped", "format");
           continue;
@@ -1506,6 +1531,7 @@ struct ClearingHouse::Impl {
 
   asio::awaitable<Response> update_tariffs(const Caller& c, std::vector<TariffInfo>& items) {
     UpdateTariffsResponse resp;
+    const Received received = Received::now();
     std::vector<Refused> refused;
     std::size_t accepted = 0;
     const auto emps = audience(*c.table, model::Role::emsp, c.id());
@@ -1533,7 +1559,7 @@ struct ClearingHouse::Impl {
         refuse("tariffId given twice in one message", "format");
         continue;
       }
-      auto m = to_model(t, Owner{op->country_code, op->party_id});
+      auto m = to_model(t, Owner{op->country_code, op->party_id}, received.at);
       if (!m) {
         refuse(m.refusal ? m.refusal->field + ": " + m.refusal->reason : "cannot be mapped", "format");
         continue;
