@@ -77,29 +77,17 @@ class OcpiHubTest : public ::testing::Test {
   /// Every exchange the platforms had with the hub (both directions) must validate against the
   /// official OpenAPI description (Stoplight Prism's validator, tests/ocpi/openapi/check.mjs).
   void check_conformance() {
-    std::filesystem::path spec = std::filesystem::path(HUB_SHARED_SPEC_DIR) / "ocpi-openapi" / "2.2.1";
-    if (!std::filesystem::exists(spec)) {
-      std::cout << "[ SKIPPED  ] OpenAPI conformance: " << spec << " not found (../shared/spec absent)\n";
-      return;
-    }
-    std::filesystem::path tool = std::filesystem::path(HUB_SOURCE_DIR) / "tests" / "ocpi" / "openapi";
-    ASSERT_TRUE(std::filesystem::exists(tool / "node_modules" / "@stoplight" / "prism-http"))
-        << "the OpenAPI checker is not installed: run deploy/install-deps.sh (npm ci in " << tool << ")";
     std::vector<hub::test::Exchange> all;
     for (const auto& p : platforms_) {
       auto e = p->exchanges();
       all.insert(all.end(), e.begin(), e.end());
     }
-    if (all.empty()) {
+    auto run = hub::test::check_openapi(all, data_.path().string(), HUB_SHARED_SPEC_DIR, HUB_SOURCE_DIR);
+    if (run.skipped) {
+      std::cout << "[ SKIPPED  ] " << run.output << "\n";
       return;
     }
-    auto file = (data_.path() / "exchanges.jsonl").string();
-    hub::test::write_exchanges(all, file);
-    auto out_file = (data_.path() / "conformance.txt").string();
-    std::string cmd = "node '" + (tool / "check.mjs").string() + "' '" + spec.string() + "' '" + file + "' > '" +
-                      out_file + "' 2>&1";
-    int rc = std::system(cmd.c_str());
-    EXPECT_EQ(rc, 0) << read_file(out_file);
+    EXPECT_EQ(run.exit_code, 0) << run.output;
   }
 
   hub::http::Headers admin_headers() { return {{"Authorization", std::string("Bearer ") + kAdminToken}}; }

@@ -9,6 +9,9 @@
 #include <boost/asio/use_future.hpp>
 
 #include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
 #include <fstream>
 #include <random>
 
@@ -150,6 +153,38 @@ void json_headers(rapidjson::Writer<rapidjson::StringBuffer>& w, const http::Hea
 }
 
 }  // namespace
+
+ConformanceRun check_openapi(const std::vector<Exchange>& exchanges, const std::string& work_dir,
+                             const std::string& spec_dir, const std::string& source_dir) {
+  namespace fs = std::filesystem;
+  ConformanceRun run;
+  fs::path spec = fs::path(spec_dir) / "ocpi-openapi" / "2.2.1";
+  if (!fs::exists(spec)) {
+    run.skipped = true;
+    run.output = "OpenAPI conformance: " + spec.string() + " not found (../shared/spec absent)";
+    return run;
+  }
+  fs::path tool = fs::path(source_dir) / "tests" / "ocpi" / "openapi";
+  if (!fs::exists(tool / "node_modules" / "@stoplight" / "prism-http")) {
+    run.exit_code = 127;
+    run.output = "the OpenAPI checker is not installed: run deploy/install-deps.sh (npm ci in " + tool.string() + ")";
+    return run;
+  }
+  if (exchanges.empty()) {
+    return run;
+  }
+  auto file = (fs::path(work_dir) / "exchanges.jsonl").string();
+  write_exchanges(exchanges, file);
+  auto out_file = (fs::path(work_dir) / "conformance.txt").string();
+  std::string cmd = "node '" + (tool / "check.mjs").string() + "' '" + spec.string() + "' '" + file + "' > '" +
+                    out_file + "' 2>&1";
+  run.exit_code = std::system(cmd.c_str());
+  std::ifstream in(out_file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  run.output = ss.str();
+  return run;
+}
 
 void write_exchanges(const std::vector<Exchange>& exchanges, const std::string& file) {
   std::ofstream out(file, std::ios::trunc);
