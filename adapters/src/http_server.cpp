@@ -4,6 +4,7 @@
 #include "pch.hpp"
 
 #include <atomic>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -192,12 +193,20 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       lowest().expires_after(opt.read_timeout);
       boost::system::error_code rec;
       if (opt.body_limit_for) {
+        // The parser checks Content-Length against its limit when the header completes: read the
+        // header under the largest limit, then apply the target's own.
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());
         auto [hec, hn] = co_await bhttp::async_read_header(stream_, buffer_, parser, kToken);
         (void)hn;
         rec = hec;
         if (!rec) {
           auto target = parser.get().target();
-          parser.body_limit(opt.body_limit_for(std::string_view(target.data(), target.size())));
+          const std::uint64_t limit = opt.body_limit_for(std::string_view(target.data(), target.size()));
+          if (parser.content_length() && *parser.content_length() > limit) {
+            rec = bhttp::error::body_limit;
+          } else {
+            parser.body_limit(limit);  // chunked bodies are counted chunk by chunk from here
+          }
         }
       }
       if (!rec) {
