@@ -206,6 +206,11 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
             rec = bhttp::error::body_limit;
           } else {
             parser.body_limit(limit);  // chunked bodies are counted chunk by chunk from here
+            const std::uint64_t expected = parser.content_length().value_or(limit);
+            if (expected > opt.body_limit && opt.min_body_rate > 0) {
+              lowest().expires_after(opt.read_timeout +
+                                     std::chrono::seconds(expected / opt.min_body_rate + 1));
+            }
           }
         }
       }

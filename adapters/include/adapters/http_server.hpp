@@ -27,6 +27,9 @@ struct ServerOptions {
   /// When set, the body limit of a request by its target (path and query), read after the
   /// header: e.g. a larger limit for bulk SOAP uploads than for REST calls.
   std::function<std::size_t(std::string_view target)> body_limit_for;
+  /// A body larger than `body_limit` (allowed by body_limit_for) gets read_timeout plus its size
+  /// at this rate (bytes/s) to arrive, so a 128 MB bulk upload is not cut at read_timeout.
+  std::size_t min_body_rate = 1u << 20;
   std::chrono::milliseconds read_timeout{10000};   ///< to receive a whole request once it started
   std::chrono::milliseconds idle_timeout{60000};   ///< keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10000};

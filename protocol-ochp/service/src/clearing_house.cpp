@@ -37,6 +37,11 @@ namespace {
 constexpr std::size_t kBatch = 1000;          ///< records per Redis pipeline / bus publish
 constexpr std::size_t kMaxDescription = 1000;  ///< resultDescription maxLength
 
+/// HDEL KEYS[1] ARGV[1] only while it still names ARGV[2] (an index shared by several owners).
+constexpr const char* kHdelIfOwner =
+    "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end "
+    "return 0";
+
 using Cmd = std::vector<std::string>;
 using Cmds = std::vector<Cmd>;
 
@@ -69,6 +74,7 @@ std::string cdr_cpo(std::string_view party, std::string_view status) {
 std::string tar(std::string_view party) { return "ochp:tar:" + std::string(party); }
 std::string tar_time(std::string_view party) { return "ochp:tar:t:" + std::string(party); }
 std::string tar_recipients(std::string_view party) { return "ochp:tar:r:" + std::string(party); }
+std::string tar_digest(std::string_view party) { return "ochp:tar:d:" + std::string(party); }
 constexpr const char* kTarParties = "ochp:tar:parties";
 std::string st(std::string_view party) { return "ochp:st:" + std::string(party); }
 std::string st_time(std::string_view party) { return "ochp:st:t:" + std::string(party); }
@@ -654,7 +660,10 @@ struct ClearingHouse::Impl {
       // Records of this batch: one single-EVSE Location per EVSE.
       std::vector<Stored> recs;
       std::vector<std::string> loc_keys;
-      for (auto& [loc, keys] : batch) {
+      std::vector<std::size_t> rec_batch;  // batch index of each record
+      std::vector<bool> batch_changed(batch.size(), false);
+      for (std::size_t b = 0; b < batch.size(); ++b) {
+        auto& [loc, keys] = batch[b];
         model::Location shell = loc;
         shell.evses.clear();
         const std::string lk = loc.country_code + "*" + loc.party_id + "*" + loc.id;
@@ -667,6 +676,7 @@ struct ClearingHouse::Impl {
           s.digest = received.digest_of(s.json);
           recs.push_back(std::move(s));
           loc_keys.push_back(lk);
+          rec_batch.push_back(b);
         }
       }
       std::vector<std::string> fields;
@@ -685,6 +695,7 @@ struct ClearingHouse::Impl {
           continue;
         }
         changed.push_back(i);
+        batch_changed[rec_batch[i]] = true;
         w.push_back({"HSET", key::cp(c.id()), recs[i].field, recs[i].json});
         w.push_back({"HDEL", key::cp_gone(c.id()), recs[i].field});
         w.push_back({"ZADD", key::cp_time(c.id()), std::to_string(now), recs[i].field});
@@ -704,8 +715,14 @@ struct ClearingHouse::Impl {
       }
       // Publish whole locations (Set: the message holds each location completely).
       if (replace && !emps.empty()) {
+        // Only locations with a changed EVSE: an unchanged list uploaded again carries a new
+        // receive time, which must not fan out to every OCPI receiver.
         std::vector<std::pair<std::string, std::string>> events;
-        for (auto& [loc, keys] : batch) {
+        for (std::size_t b = 0; b < batch.size(); ++b) {
+          if (!batch_changed[b]) {
+            continue;
+          }
+          auto& loc = batch[b].first;
           model::PartyRef owner{loc.country_code, loc.party_id};
           events.emplace_back(object_key(owner, loc.id), ocpi::encode(loc, ocpi::Flavor::canonical));
         }
@@ -1139,12 +1156,15 @@ struct ClearingHouse::Impl {
           t.valid_until = model::Timestamp::from_unix_ms(now - now % 1000);
           t.last_updated = model::Timestamp::from_unix_ms(now);
           gone = ocpi::encode(t, ocpi::Flavor::canonical);
-          events.emplace_back(object_key(model::PartyRef{t.country_code, t.party_id}, t.uid), gone);
+          // The same bus key as the upload's (one lane, one object state for both).
+          events.emplace_back(object_key(model::PartyRef{t.country_code, t.party_id}, t.uid) + "?type=" +
+                                  std::string(model::to_string(t.type)),
+                              gone);
         }
         w.push_back({"HSET", key::tok_gone(c.id()), field, gone});
         w.push_back({"HDEL", key::tok(c.id()), field});
         w.push_back({"HDEL", key::tok_digest(c.id()), field});
-        w.push_back({"HDEL", key::kTokIndex, field});
+        w.push_back({"EVAL", kHdelIfOwner, "1", key::kTokIndex, field, c.id()});
         w.push_back({"ZADD", key::tok_time(c.id()), std::to_string(now), field});
       }
       auto wr = co_await pipe(std::move(w));
@@ -1234,7 +1254,8 @@ struct ClearingHouse::Impl {
         co_return Response{r};
       }
       if (!v->is_nil()) {
-        const auto* issuer = registry.snapshot()->find(owner->str);
+        const auto table = registry.snapshot();
+        const auto* issuer = table->find(owner->str);
         if (issuer != nullptr && issuer->protocol == model::Protocol::ocpi && issuer->ocpi.realtime_authorize &&
             options.realtime_authorize) {
           auto answered = co_await realtime_single_token(owner->str, v->str, r);
@@ -1539,7 +1560,20 @@ struct ClearingHouse::Impl {
     Cmds w;
     std::vector<std::pair<std::string, std::string>> events;
     std::unordered_set<std::string> seen;
+    // Digests of the kept tariffs: an unchanged tariff uploaded again is not republished.
+    std::vector<std::string> fields;
+    for (const auto& t : items) {
+      fields.push_back(upper(t.tariff_id));
+    }
+    std::string digest_key = key::tar_digest(c.id());
+    auto old_digests = co_await hmget(std::move(digest_key), std::move(fields));
+    if (!old_digests) {
+      resp.result = result_of("server", "storage unavailable; retry");
+      co_return Response{resp};
+    }
+    std::size_t index = 0;
     for (auto& t : items) {
+      const std::optional<std::string> old_digest = (*old_digests)[index++];
       auto refuse = [&](std::string reason, std::string_view code) {
         refused.push_back({t.tariff_id, std::move(reason), code});
         resp.refused_tariff_info.push_back(t);
@@ -1570,6 +1604,12 @@ struct ClearingHouse::Impl {
       for (const auto& it : t.individual_tariff) {
         recipients += join(it.recipient, ',') + ";";
       }
+      const std::string dg = received.digest_of(json + "\x1f" + recipients);
+      if (old_digest && *old_digest == dg) {
+        ++accepted;  // unchanged
+        continue;
+      }
+      w.push_back({"HSET", key::tar_digest(c.id()), field, dg});
       w.push_back({"HSET", key::tar(c.id()), field, json});
       w.push_back({"HSET", key::tar_recipients(c.id()), field, recipients});
       w.push_back({"ZADD", key::tar_time(c.id()), std::to_string(now), field});
@@ -1743,14 +1783,19 @@ struct ClearingHouse::Impl {
       }
       std::string json = ocpi::encode(u, ocpi::Flavor::canonical);
       const std::string field = check::evse_key(s.evse_id);
+      const std::string bus_key =
+          object_key(*op, u.location_id) + "|" + key_escape(u.evse_uid.empty() ? field : u.evse_uid);
       if (!emps.empty()) {
-        note(w, "ochp_to_ocpi", c.id(), "*", bus::Kind::evse_status,
-             object_key(*op, u.location_id) + "|" + key_escape(u.evse_uid.empty() ? field : u.evse_uid), m.losses);
+        // OCPI addresses a status by location and EVSE: without an uploaded charge point the
+        // status is kept for OCHP partners only, and the note says why OCPI parties lack it.
+        note(w, "ochp_to_ocpi", c.id(), "*", bus::Kind::evse_status, bus_key, m.losses,
+             u.location_id.empty() ? "no charge point uploaded for this EVSE: OCPI needs its location" : "");
       }
       w.push_back({"HSET", key::st(c.id()), field, json});
       w.push_back({"ZADD", key::st_time(c.id()), std::to_string(now), field});
-      events.emplace_back(object_key(*op, u.location_id) + "|" + key_escape(u.evse_uid.empty() ? field : u.evse_uid),
-                          std::move(json));
+      if (!u.location_id.empty()) {
+        events.emplace_back(bus_key, std::move(json));
+      }
       ++accepted;
     }
     for (const auto& p : req.parking) {
@@ -2190,32 +2235,72 @@ struct ClearingHouse::Impl {
   asio::awaitable<bool> keep_location(const std::string& party, const model::Location& loc,
                                       std::vector<std::string>& refusals, Cmds& w) {
     const std::int64_t now = now_ms();
-    const std::string lk = loc.country_code + "*" + loc.party_id + "*" + loc.id;
+    const std::string lk = upper(loc.country_code + "*" + loc.party_id + "*" + loc.id);
     model::Location shell = loc;
     shell.evses.clear();
     w.push_back({"HSET", key::cp_site(party), lk, ocpi::encode(shell, ocpi::Flavor::canonical)});
+    // Where each EVSE was kept before (its uid's record key), and that record's state.
+    std::vector<std::string> uid_fields;
+    for (const auto& evse : loc.evses) {
+      uid_fields.push_back(lk + "|" + upper(evse.uid));
+    }
+    std::string uid_key = key::cp_uid(party);
+    auto prior = co_await hmget(std::move(uid_key), std::move(uid_fields));
+    if (!prior) {
+      co_return false;
+    }
+    std::vector<std::string> prior_fields;
+    for (const auto& p : *prior) {
+      prior_fields.push_back(p.value_or(""));
+    }
+    std::string live_key = key::cp(party);
+    auto prior_records = co_await hmget(std::move(live_key), prior_fields);
+    if (!prior_records) {
+      co_return false;
+    }
+    /// Moves a kept record to the removals (status REMOVED): OCHP partners see it `Closed`.
+    auto remove = [&](const std::string& field, model::Evse evse) {
+      model::Location one = shell;
+      evse.status = model::EvseStatus::removed;
+      one.evses.push_back(std::move(evse));
+      w.push_back({"HSET", key::cp_gone(party), field, ocpi::encode(one, ocpi::Flavor::canonical)});
+      w.push_back({"HDEL", key::cp(party), field});
+      w.push_back({"HDEL", key::cp_digest(party), field});
+      w.push_back({"ZADD", key::cp_time(party), std::to_string(now), field});
+      w.push_back({"SREM", key::cp_loc(party, lk), field});
+      w.push_back({"HDEL", key::st(party), field});
+    };
     std::vector<Stored> recs;
     std::vector<const model::Evse*> evses;
     for (std::size_t i = 0; i < loc.evses.size(); ++i) {
       const auto& evse = loc.evses[i];
-      const std::string field = check::evse_key(evse.evse_id.value_or(evse.uid));
-      w.push_back({"HSET", key::cp_uid(party), lk + "|" + upper(evse.uid), field});
+      const std::string& before = prior_fields[i];
+      const bool live_before = (*prior_records)[i].has_value();
+      if (live_before) {
+        // A state older than the one kept (a backlog replayed after an outage): left as it is.
+        auto kept = ocpi::decode<model::Location>(*(*prior_records)[i], ocpi::DecodeOptions{false});
+        if (kept && !kept.value->evses.empty() && kept.value->evses.front().last_updated > evse.last_updated) {
+          continue;
+        }
+      }
+      const std::string field = evse.evse_id ? check::evse_key(*evse.evse_id)
+                                             : (!before.empty() ? before : check::evse_key(evse.uid));
       if (evse.status == model::EvseStatus::removed) {
-        model::Location one = shell;
-        one.evses.push_back(evse);
-        w.push_back({"HSET", key::cp_gone(party), field, ocpi::encode(one, ocpi::Flavor::canonical)});
-        w.push_back({"HDEL", key::cp(party), field});
-        w.push_back({"HDEL", key::cp_digest(party), field});
-        w.push_back({"ZADD", key::cp_time(party), std::to_string(now), field});
-        w.push_back({"SREM", key::cp_loc(party, lk), field});
-        w.push_back({"HDEL", key::st(party), field});
+        remove(live_before ? before : field, evse);
         continue;
       }
       auto m = to_ochp(loc, evse);
       if (!m) {
         refusals.push_back("evses[" + std::to_string(i) + "] " + refusal_text(m.refusal));
+        if (live_before) {
+          remove(before, evse);  // no longer expressible: not left live with its old content
+        }
         continue;
       }
+      if (live_before && before != field) {
+        remove(before, evse);  // its evse_id changed: the old charge point is gone
+      }
+      w.push_back({"HSET", key::cp_uid(party), lk + "|" + upper(evse.uid), field});
       model::Location one = shell;
       one.evses.push_back(evse);
       Stored s;
@@ -2267,7 +2352,7 @@ struct ClearingHouse::Impl {
     if (!split_bus_key(d.key, owner, id, uid, conn)) {
       co_return co_await refuse_delivery(d, "malformed key " + d.key);
     }
-    const std::string lk = owner.country_code + "*" + owner.party_id + "*" + id;
+    const std::string lk = upper(owner.country_code + "*" + owner.party_id + "*" + id);
     model::Location loc;
     if (d.kind == bus::Kind::location) {
       auto v = ocpi::decode<model::Location>(d.payload, ocpi::DecodeOptions{false});
@@ -2375,13 +2460,28 @@ struct ClearingHouse::Impl {
     const std::string field = token_field(m.value->emt_id);
     const std::string json = ocpi::encode(*v.value, ocpi::Flavor::canonical);
     const std::string dg = digest(json);
-    Cmd old_cmd{"HGET", key::tok_digest(d.source), field};
-    auto old = co_await cmd(std::move(old_cmd));
-    if (!old || old->is_error()) {
+    Cmds reads;
+    reads.push_back({"HGET", key::tok_digest(d.source), field});
+    reads.push_back({"HGET", key::kTokIndex, field});
+    reads.push_back({"HGET", key::tok(d.source), field});
+    auto got = co_await pipe(std::move(reads));
+    if (!got || got->size() != 3) {
       co_return retry_later("store");
     }
+    const auto& old = (*got)[0];
+    const auto& indexed = (*got)[1];
+    if (!indexed.is_nil() && indexed.str != d.source) {
+      co_return co_await refuse_delivery(d, "EmtId " + field + " is already used by another provider's token");
+    }
+    if (!(*got)[2].is_nil()) {
+      // A state older than the one kept (a backlog replayed after an outage): not written back.
+      auto kept = ocpi::decode<model::Token>((*got)[2].str, ocpi::DecodeOptions{false});
+      if (kept && kept.value->last_updated > v.value->last_updated) {
+        co_return bus::DeliveryResult{};
+      }
+    }
     Cmds w;
-    if (old->is_nil() || old->str != dg) {
+    if (old.is_nil() || old.str != dg) {
       w.push_back({"HSET", key::tok(d.source), field, json});
       w.push_back({"HDEL", key::tok_gone(d.source), field});
       w.push_back({"ZADD", key::tok_time(d.source), std::to_string(now_ms()), field});
@@ -2440,16 +2540,21 @@ struct ClearingHouse::Impl {
       co_return co_await refuse_delivery(d, refusal_text(m.refusal), m.losses);
     }
     const std::string id = m.value->cdr_id;
-    Cmd known_cmd{"HMGET", key::cdr(id), "s", "cpo"};
+    Cmd known_cmd{"HMGET", key::cdr(id), "s", "cpo", "o"};
     auto known = co_await cmd(std::move(known_cmd));
-    if (!known || known->is_error() || known->elements.size() != 2) {
+    if (!known || known->is_error() || known->elements.size() != 3) {
       co_return retry_later("store");
     }
     if (!known->elements[0].is_nil()) {
-      if (known->elements[1].str == d.source) {
+      if (known->elements[1].str == d.source && known->elements[2].str == d.key) {
         co_return bus::DeliveryResult{};  // delivered before (at-least-once after a crash)
       }
-      co_return co_await refuse_delivery(d, "CdrId " + id + " already used by another operator");
+      // Another CDR maps to the same OCHP CdrId (ids differing only in case or punctuation):
+      // refused with the reason, never dropped as if it were a redelivery.
+      co_return co_await refuse_delivery(
+          d, "CdrId " + id + " is already taken by " +
+                 (known->elements[1].str == d.source ? "another CDR of this CPO (" + known->elements[2].str + ")"
+                                                     : std::string("another operator")));
     }
     model::Cdr cdr = std::move(*v.value);
     cdr.status = model::CdrStatus::accepted;
@@ -2457,7 +2562,7 @@ struct ClearingHouse::Impl {
     w.push_back({"MULTI"});
     w.push_back({"HSET", key::cdr(id), "d", ocpi::encode(cdr, ocpi::Flavor::canonical), "s", "accepted", "cpo",
                  d.source, "emp", d.destination, "evse", check::evse_key(m.value->evse_id), "u",
-                 std::to_string(now_ms())});
+                 std::to_string(now_ms()), "o", d.key});
     w.push_back({"SADD", key::cdr_emp(d.destination, "accepted"), id});
     w.push_back({"SADD", key::cdr_cpo(d.source, "accepted"), id});
     w.push_back({"EXEC"});

@@ -750,9 +750,29 @@ asio::awaitable<bus::DeliveryResult> OcpiHub::Impl::deliver(const bus::Delivery&
     from = route_part(it->second, false);
     to = route_part(it->second, true);
   } else if (source != nullptr && !source->roles.empty() && !dest->roles.empty()) {
-    // From another protocol's party: FROM its role, TO the receiver's.
+    // From another protocol's party: FROM the object's owner (the key's CC/PID) when it is a
+    // role of the source, TO the receiver's role that takes this kind of object.
     from = source->roles.front().ref;
+    auto slash = d.key.find('/');
+    auto slash2 = slash == std::string::npos ? slash : d.key.find('/', slash + 1);
+    if (slash2 != std::string::npos) {
+      model::PartyRef owner{http::url_decode(d.key.substr(0, slash)),
+                            http::url_decode(d.key.substr(slash + 1, slash2 - slash - 1))};
+      for (const auto& r : source->roles) {
+        if (upper(r.ref.country_code) == upper(owner.country_code) && upper(r.ref.party_id) == upper(owner.party_id)) {
+          from = r.ref;
+          break;
+        }
+      }
+    }
+    const model::Role wanted = d.kind == bus::Kind::token ? model::Role::cpo : model::Role::emsp;
     to = dest->roles.front().ref;
+    for (const auto& r : dest->roles) {
+      if (r.role == wanted) {
+        to = r.ref;
+        break;
+      }
+    }
   }
   if (d.kind == bus::Kind::command_result) {
     method = "POST";
@@ -842,6 +862,21 @@ bool split_key(std::string_view key, model::PartyRef& owner, std::string& id, st
 asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
   std::vector<std::string> visible{d.destination};
   Result<int> r = 0;
+  // Every OCPI destination of the event ingests it, and a destination's backlog may replay older
+  // states after an outage: a state older than the one kept is not written back (0: keep).
+  auto newer_kept = [this](std::string module, model::PartyRef owner, std::string id,
+                           model::Timestamp incoming) -> asio::awaitable<std::optional<bool>> {
+    auto stored = co_await store.get(std::move(module), std::move(owner), std::move(id));
+    if (!stored) {
+      co_return std::nullopt;  // the store failed: retry the delivery
+    }
+    if (!*stored) {
+      co_return false;
+    }
+    auto ts = wire::string_member(**stored, "last_updated");
+    auto kept = ts ? model::parse_timestamp(*ts) : std::nullopt;
+    co_return kept.has_value() && *kept > incoming;
+  };
   switch (d.kind) {
     case bus::Kind::location: {
       auto v = decode<model::Location>(d.payload, DecodeOptions{false});
@@ -849,6 +884,15 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
         co_return true;  // nothing the OCPI store can hold; the delivery reports it
       }
       model::PartyRef owner{v.value->country_code, v.value->party_id};
+      {
+        auto newer = co_await newer_kept("locations", owner, v.value->id, v.value->last_updated);
+        if (!newer) {
+          co_return false;
+        }
+        if (*newer) {
+          co_return true;
+        }
+      }
       r = co_await store.put("locations", owner, v.value->id, d.payload, v.value->last_updated.unix_ms(), visible);
       break;
     }
@@ -878,6 +922,9 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
         if (!e) {
           co_return true;
         }
+        if (it != loc.value->evses.end() && it->last_updated > e.value->last_updated) {
+          co_return true;  // an older state replayed: the kept EVSE is newer
+        }
         loc.value->last_updated = std::max(loc.value->last_updated, e.value->last_updated);
         if (it == loc.value->evses.end()) {
           loc.value->evses.push_back(std::move(*e.value));
@@ -886,7 +933,7 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
         }
       } else {
         auto u = decode<model::EvseStatusUpdate>(d.payload, DecodeOptions{false});
-        if (!u || it == loc.value->evses.end()) {
+        if (!u || it == loc.value->evses.end() || it->last_updated > u.value->last_updated) {
           co_return true;
         }
         it->status = u.value->status;
@@ -903,6 +950,15 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
         co_return true;
       }
       model::PartyRef owner{v.value->country_code, v.value->party_id};
+      {
+        auto newer = co_await newer_kept("tariffs", owner, v.value->id, v.value->last_updated);
+        if (!newer) {
+          co_return false;
+        }
+        if (*newer) {
+          co_return true;
+        }
+      }
       r = co_await store.put("tariffs", owner, v.value->id, d.payload, v.value->last_updated.unix_ms(), visible);
       break;
     }
@@ -913,6 +969,15 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
       }
       model::PartyRef owner{v.value->country_code, v.value->party_id};
       auto id = v.value->uid + "#" + std::string(model::to_string(v.value->type));
+      {
+        auto newer = co_await newer_kept("tokens", owner, id, v.value->last_updated);
+        if (!newer) {
+          co_return false;
+        }
+        if (*newer) {
+          co_return true;
+        }
+      }
       r = co_await store.put("tokens", owner, id, d.payload, v.value->last_updated.unix_ms(), visible);
       break;
     }

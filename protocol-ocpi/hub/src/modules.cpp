@@ -998,7 +998,7 @@ asio::awaitable<Result<model::AuthorizationInfo>> OcpiHub::Impl::authorize_token
     co_return make_error_code(Errc::upstream_retryable);  // no answer (connect failure or the deadline)
   }
   auto code = wire::envelope_status(res.response.body);
-  if (res.status == 404 || (code && *code == 2004)) {
+  if (code && *code == 2004) {  // the eMSP's own answer; a bare 404 is a broken endpoint
     co_return make_error_code(Errc::unknown_token);
   }
   if (!res.ok() || !code || *code != 1000) {
