@@ -686,4 +686,59 @@ TEST_F(RoamingTest, SoapIsAcceptedChunkedAndBulkEnvelopesPassTheRestBodyLimit) {
   EXPECT_EQ(rest.status, 413);
 }
 
+TEST_F(RoamingTest, CdrsWhoseIdsCollideInOchpAreRefusedNotDropped) {
+  // "CDR-7" and "CDR_7" are two CDRs in OCPI but one CdrId in OCHP (NLCP1CDR7).
+  for (const char* id : {"CDR-7", "CDR_7"}) {
+    auto c = ocpi_cpo_->call_routed("POST", url("receiver", "cdrs"), ocpi_cdr(id), std::nullopt);
+    ASSERT_EQ(c.status, 201) << c.response.body;
+  }
+  ASSERT_TRUE(eventually([&] {
+    auto d = dead(ochp_emp_);
+    return d.IsArray() && d.Size() == 1;
+  }));
+  auto d = dead(ochp_emp_);
+  EXPECT_STREQ(d[0]["kind"].GetString(), "cdr");
+  EXPECT_STREQ(d[0]["reason"].GetString(), "not_expressible");
+  EXPECT_NE(std::string(d[0]["answer"].GetString()).find("NLCP1CDR7"), std::string::npos) << d[0]["answer"].GetString();
+  auto got = as_ochp_emp<GetCdrsResponse>(Request{GetCdrsRequest{}});
+  ASSERT_EQ(got.cdr_info_array.size(), 1u);
+  EXPECT_EQ(got.cdr_info_array[0].cdr_id, "NLCP1CDR7");
+}
+
+TEST_F(RoamingTest, ABacklogReplayedAfterAnOutageDoesNotRevertTheHubsCopy) {
+  // A second OCPI CPO that is down: its lane holds the older token state while the first CPO
+  // already has the newest; the hub's copy (authorize from the whitelist) stays the newest (the
+  // bus skips superseded states, and the OCPI store does not take a state older than its own).
+  auto& cpo2 = add_ocpi("Charge Two", {{Role::cpo, PartyRef{"NL", "CP2"}}});
+  cpo2.set_down(true);
+  SetRoamingAuthorisationListRequest set;
+  set.roaming_authorisation_info_array = {sample_token("AABBCC01", "DE-8AA-C00000001-1")};
+  ASSERT_EQ(as_ochp_emp<SetRoamingAuthorisationListResponse>(Request{set}).result.code, "ok");
+  ASSERT_TRUE(ocpi_cpo_->wait_for([](const auto& rs) { return has(rs, "PUT", "/2.2.1/tokens/DE/8AA/AABBCC01"); }));
+  SetRoamingAuthorisationListRequest other;
+  other.roaming_authorisation_info_array = {sample_token("AABBCC02", "DE-8AA-C00000002-2")};
+  ASSERT_EQ(as_ochp_emp<SetRoamingAuthorisationListResponse>(Request{other}).result.code, "ok");
+  ASSERT_TRUE(ocpi_cpo_->wait_for([](const auto& rs) {
+    const auto* p = last(rs, "PUT", "/2.2.1/tokens/DE/8AA/AABBCC01");
+    return p != nullptr && p->body.find("\"valid\":false") != std::string::npos && p->query == "type=RFID";
+  }));
+  // The down CPO's lane has tried the older (valid) state at least a few times by now.
+  ASSERT_TRUE(eventually([&] {
+    auto d = admin("GET", "/admin/deliveries?party=" + ids_[&cpo2] + "&state=pending");
+    return d.response.body.find("AABBCC01") != std::string::npos;
+  }));
+  for (int i = 0; i < 3; ++i) {
+    auto blocked = ocpi_cpo_->call_routed("POST", url("sender", "tokens") + "/AABBCC01/authorize?type=RFID", {},
+                                          std::nullopt);
+    ASSERT_EQ(hub::test::envelope_status(blocked.response.body), 1000) << blocked.response.body;
+    EXPECT_STRNE(parse(hub::test::envelope_data(blocked.response.body))["allowed"].GetString(), "ALLOWED");
+  }
+  // Back up: it receives the states in order, ending with the removal.
+  cpo2.set_down(false);
+  ASSERT_TRUE(cpo2.wait_for([](const auto& rs) {
+    const auto* p = last(rs, "PUT", "/2.2.1/tokens/DE/8AA/AABBCC01");
+    return p != nullptr && p->body.find("\"valid\":false") != std::string::npos;
+  }));
+}
+
 }  // namespace

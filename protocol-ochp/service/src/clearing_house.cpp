@@ -2551,10 +2551,15 @@ struct ClearingHouse::Impl {
       }
       // Another CDR maps to the same OCHP CdrId (ids differing only in case or punctuation):
       // refused with the reason, never dropped as if it were a redelivery.
-      co_return co_await refuse_delivery(
-          d, "CdrId " + id + " is already taken by " +
-                 (known->elements[1].str == d.source ? "another CDR of this CPO (" + known->elements[2].str + ")"
-                                                     : std::string("another operator")));
+      // (The reason is built before the co_await: g++ 12 miscompiles temporaries of a ?: in a
+      // co_await expression.)
+      std::string why = "CdrId " + id + " is already taken by ";
+      if (known->elements[1].str == d.source) {
+        why += "another CDR of this CPO (" + known->elements[2].str + ")";
+      } else {
+        why += "another operator";
+      }
+      co_return co_await refuse_delivery(d, std::move(why));
     }
     model::Cdr cdr = std::move(*v.value);
     cdr.status = model::CdrStatus::accepted;
