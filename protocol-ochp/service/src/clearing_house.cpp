@@ -425,6 +425,7 @@ struct Stored {
   std::string json;     ///< canonical serialisation
   std::string digest;   ///< of the mapped object before time stamping
   std::string bus_key;  ///< bus key
+  std::optional<bus::TranslationNote> note;  ///< what its translation lost (OCPI receivers only)
 };
 
 }  // namespace
@@ -655,7 +656,7 @@ struct ClearingHouse::Impl {
     std::vector<std::pair<model::Location, std::vector<std::string>>> batch;  // location + its record keys
     std::size_t batch_evses = 0;
     std::set<std::string> touched_locations;  // "CC*PID*locationId" for Update rebuilds
-    Cmds pending_notes;                        // loss notes of the batch (OCPI receivers only)
+    std::vector<std::optional<bus::TranslationNote>> batch_notes;  // per batch location (OCPI receivers only)
     auto flush = [&]() -> asio::awaitable<bool> {
       // Records of this batch: one single-EVSE Location per EVSE.
       std::vector<Stored> recs;
@@ -705,10 +706,12 @@ struct ClearingHouse::Impl {
       if (!w.empty()) {
         w.push_back({"SADD", key::kCpParties, c.id()});
       }
-      for (auto& n : pending_notes) {
-        w.push_back(std::move(n));
+      for (std::size_t b = 0; b < batch.size(); ++b) {
+        if (batch_changed[b] && batch_notes[b]) {
+          put_note(w, *batch_notes[b]);  // only what is translated anew is noted and counted
+        }
       }
-      pending_notes.clear();
+      batch_notes.clear();
       auto wr = co_await pipe(std::move(w));
       if (!wr) {
         co_return false;
@@ -791,10 +794,10 @@ struct ClearingHouse::Impl {
         }
       }
       for (auto& loc : locations) {
-        if (!emps.empty()) {
-          note(pending_notes, "ochp_to_ocpi", c.id(), "*", bus::Kind::location,
-               object_key(model::PartyRef{loc.country_code, loc.party_id}, loc.id), group_losses);
-        }
+        batch_notes.push_back(emps.empty() ? std::nullopt
+                                           : make_note("ochp_to_ocpi", c.id(), "*", bus::Kind::location,
+                                                       object_key(model::PartyRef{loc.country_code, loc.party_id}, loc.id),
+                                                       group_losses));
         std::vector<std::string> keys;
         for (auto& e : loc.evses) {
           keys.push_back(check::evse_key(e.evse_id.value_or(e.uid)));
@@ -1032,7 +1035,6 @@ struct ClearingHouse::Impl {
     const Received received = Received::now();
     std::size_t accepted = 0;
     std::vector<Stored> batch;
-    Cmds token_notes;
     auto flush = [&]() -> asio::awaitable<bool> {
       std::vector<std::string> fields;
       for (const auto& r : batch) {
@@ -1055,15 +1057,14 @@ struct ClearingHouse::Impl {
         w.push_back({"ZADD", key::tok_time(c.id()), std::to_string(now), batch[i].field});
         w.push_back({"HSET", key::kTokIndex, batch[i].field, c.id()});
         d.push_back({"HSET", key::tok_digest(c.id()), batch[i].field, batch[i].digest});
+        if (batch[i].note) {
+          put_note(w, *batch[i].note);  // changed tokens only: what is translated anew
+        }
         events.emplace_back(batch[i].bus_key, batch[i].json);
       }
       if (!w.empty()) {
         w.push_back({"SADD", key::kTokParties, c.id()});
       }
-      for (auto& n : token_notes) {
-        w.push_back(std::move(n));
-      }
-      token_notes.clear();
       auto wr = co_await pipe(std::move(w));
       if (!wr) {
         co_return false;
@@ -1108,7 +1109,7 @@ struct ClearingHouse::Impl {
       s.digest = received.digest_of(s.json);
       s.bus_key = object_key(*prov, m.value->uid) + "?type=" + std::string(model::to_string(m.value->type));
       if (!cpos.empty()) {
-        note(token_notes, "ochp_to_ocpi", c.id(), "*", bus::Kind::token, s.bus_key, m.losses);
+        s.note = make_note("ochp_to_ocpi", c.id(), "*", bus::Kind::token, s.bus_key, m.losses);
       }
       batch.push_back(std::move(s));
       ++accepted;
@@ -2138,8 +2139,26 @@ struct ClearingHouse::Impl {
   /// A note of what the translation lost or why it refused; kept with the pipeline `w`.
   void note(Cmds& w, std::string_view direction, const std::string& source, const std::string& destination,
             bus::Kind kind, const std::string& bus_key, const std::vector<Loss>& losses, std::string refused = {}) {
+    if (auto n = make_note(direction, source, destination, kind, bus_key, losses, std::move(refused))) {
+      put_note(w, *n);
+    }
+  }
+
+  /// Counts a note and adds its commands to `w`.
+  void put_note(Cmds& w, const bus::TranslationNote& n) {
+    options.translations->count(n);
+    for (auto& c : bus::TranslationLog::commands(n)) {
+      w.push_back(std::move(c));
+    }
+  }
+
+  /// The note of one translation; none when there is nothing to say (or no log).
+  std::optional<bus::TranslationNote> make_note(std::string_view direction, const std::string& source,
+                                                const std::string& destination, bus::Kind kind,
+                                                const std::string& bus_key, const std::vector<Loss>& losses,
+                                                std::string refused = {}) const {
     if (options.translations == nullptr || (losses.empty() && refused.empty())) {
-      return;
+      return std::nullopt;
     }
     bus::TranslationNote n;
     n.direction = std::string(direction);
@@ -2151,10 +2170,7 @@ struct ClearingHouse::Impl {
       n.lost.push_back(l.object + "." + l.field);
     }
     n.refused = std::move(refused);
-    options.translations->count(n);
-    for (auto& c : bus::TranslationLog::commands(n)) {
-      w.push_back(std::move(c));
-    }
+    return n;
   }
 
   static bus::DeliveryResult retry_later(std::string reason) {
