@@ -47,19 +47,7 @@ std::string read_file(const std::filesystem::path& p) {
 class OcpiHubTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto config = hub::config::load_string("", [](const std::string&) { return std::nullopt; });
-    config.api.listen = {"127.0.0.1", 0};
-    config.admin.listen = {"127.0.0.1", 0};
-    config.redis.url = redis_.url();
-    config.admin_token = kAdminToken;
-    config.data_dir = data_.path();
-    config.public_url.clear();  // follows the bound port
-    config.log_level = "warn";
-    config.bus.backoff_initial = std::chrono::milliseconds(20);
-    config.bus.backoff_max = std::chrono::milliseconds(200);
-    config.bus.sweep_interval = std::chrono::milliseconds(100);
-    config.ocpi.forward_timeout = std::chrono::milliseconds(3000);
-    config.ocpi.delivery_timeout = std::chrono::milliseconds(3000);
+    auto config = hub::test::test_hub_config(redis_.url(), data_.path(), kAdminToken);
     config.ocpi.alive_interval = alive_interval_;
     app_ = std::make_unique<hub::app::App>(config);
     app_->start();

@@ -154,6 +154,24 @@ void json_headers(rapidjson::Writer<rapidjson::StringBuffer>& w, const http::Hea
 
 }  // namespace
 
+config::Config test_hub_config(const std::string& redis_url, const std::filesystem::path& data_dir,
+                               const std::string& admin_token) {
+  auto config = config::load_string("", [](const std::string&) { return std::nullopt; });
+  config.api.listen = {"127.0.0.1", 0};
+  config.admin.listen = {"127.0.0.1", 0};
+  config.redis.url = redis_url;
+  config.admin_token = admin_token;
+  config.data_dir = data_dir;
+  config.public_url.clear();  // follows the bound port
+  config.log_level = "warn";
+  config.bus.backoff_initial = std::chrono::milliseconds(20);
+  config.bus.backoff_max = std::chrono::milliseconds(200);
+  config.bus.sweep_interval = std::chrono::milliseconds(100);
+  config.ocpi.forward_timeout = std::chrono::milliseconds(3000);
+  config.ocpi.delivery_timeout = std::chrono::milliseconds(3000);
+  return config;
+}
+
 ConformanceRun check_openapi(const std::vector<Exchange>& exchanges, const std::string& work_dir,
                              const std::string& spec_dir, const std::string& source_dir) {
   namespace fs = std::filesystem;

@@ -9,12 +9,14 @@
 #include <adapters/http.hpp>
 #include <adapters/http_client.hpp>
 #include <adapters/http_server.hpp>
+#include <hub/config/config.hpp>
 #include <hub/model/party.hpp>
 
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -49,6 +51,11 @@ struct Exchange {
   std::string response_body;
   bool invalid_request = false;  ///< sent invalid on purpose by a test: only the answer is checked
 };
+
+/// The configuration the hub's end-to-end tests boot the App with: both listeners on loopback
+/// port 0, the fixture's redis-server and data folder, quick bus retries, short OCPI deadlines.
+config::Config test_hub_config(const std::string& redis_url, const std::filesystem::path& data_dir,
+                               const std::string& admin_token);
 
 /// Writes exchanges as JSON lines for tests/ocpi/openapi/check.mjs.
 void write_exchanges(const std::vector<Exchange>& exchanges, const std::string& file);

@@ -223,4 +223,65 @@ asio::awaitable<std::vector<Result<Published>>> Bus::publish_many(std::vector<Ev
   co_return co_await asio::co_spawn(impl->executor, impl->run(std::move(events)), asio::use_awaitable);
 }
 
+namespace keys {
+
+namespace {
+
+std::string unescape(std::string_view s) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      const int h = hex(s[i + 1]);
+      const int l = hex(s[i + 2]);
+      if (h >= 0 && l >= 0) {
+        out += static_cast<char>(h * 16 + l);
+        i += 2;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<ObjectKey> parse_object_key(std::string_view key) {
+  if (auto q = key.find('?'); q != std::string_view::npos) {
+    key = key.substr(0, q);
+  }
+  auto a = key.find('/');
+  auto b = a == std::string_view::npos ? a : key.find('/', a + 1);
+  if (b == std::string_view::npos) {
+    return std::nullopt;
+  }
+  ObjectKey k;
+  k.country_code = unescape(key.substr(0, a));
+  k.party_id = unescape(key.substr(a + 1, b - a - 1));
+  auto rest = key.substr(b + 1);
+  auto bar = rest.find('|');
+  k.id = unescape(rest.substr(0, bar));
+  if (bar != std::string_view::npos) {
+    auto ev = rest.substr(bar + 1);
+    auto slash = ev.find('/');
+    k.evse_uid = unescape(ev.substr(0, slash));
+    if (slash != std::string_view::npos) {
+      k.connector_id = unescape(ev.substr(slash + 1));
+    }
+  }
+  if (k.country_code.empty() || k.party_id.empty() || k.id.empty()) {
+    return std::nullopt;
+  }
+  return k;
+}
+
+}  // namespace keys
+
 }  // namespace hub::bus

@@ -2200,50 +2200,6 @@ struct ClearingHouse::Impl {
     return r ? r->field + ": " + r->reason : "cannot be expressed in OCHP 1.4";
   }
 
-  /// "CC/PID/ID[|EVSE[/CONN]]" (key_escape'd parts) -> owner, location id, EVSE uid, connector id.
-  static bool split_bus_key(std::string_view key, model::PartyRef& owner, std::string& id, std::string& uid,
-                            std::string& conn) {
-    auto unescape = [](std::string_view s) {
-      std::string out;
-      for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() + 0 && i + 2 <= s.size() - 1) {
-          auto hex = std::string(s.substr(i + 1, 2));
-          char* end = nullptr;
-          long v = std::strtol(hex.c_str(), &end, 16);
-          if (end == hex.c_str() + 2) {
-            out += static_cast<char>(v);
-            i += 2;
-            continue;
-          }
-        }
-        out += s[i];
-      }
-      return out;
-    };
-    auto q = key.find('?');
-    if (q != std::string_view::npos) {
-      key = key.substr(0, q);
-    }
-    auto a = key.find('/');
-    auto b = a == std::string_view::npos ? a : key.find('/', a + 1);
-    if (b == std::string_view::npos) {
-      return false;
-    }
-    owner = {unescape(key.substr(0, a)), unescape(key.substr(a + 1, b - a - 1))};
-    auto rest = key.substr(b + 1);
-    auto bar = rest.find('|');
-    id = unescape(rest.substr(0, bar));
-    if (bar != std::string_view::npos) {
-      auto ev = rest.substr(bar + 1);
-      auto slash = ev.find('/');
-      uid = unescape(ev.substr(0, slash));
-      if (slash != std::string_view::npos) {
-        conn = unescape(ev.substr(slash + 1));
-      }
-    }
-    return !id.empty();
-  }
-
   /// Stores the EVSEs of `loc` (of another protocol's party `party`) as charge points: one
   /// single-EVSE record per expressible EVSE, REMOVED ones as removals, the site (no EVSEs) for
   /// later EVSE updates, and each EVSE's status as a live status without time-to-live.
@@ -2363,11 +2319,13 @@ struct ClearingHouse::Impl {
   }
 
   asio::awaitable<bus::DeliveryResult> deliver_location(const bus::Delivery& d) {
-    model::PartyRef owner;
-    std::string id, uid, conn;
-    if (!split_bus_key(d.key, owner, id, uid, conn)) {
+    auto k = bus::keys::parse_object_key(d.key);
+    if (!k) {
       co_return co_await refuse_delivery(d, "malformed key " + d.key);
     }
+    const model::PartyRef owner{k->country_code, k->party_id};
+    const std::string& id = k->id;
+    const std::string& uid = k->evse_uid;
     const std::string lk = upper(owner.country_code + "*" + owner.party_id + "*" + id);
     model::Location loc;
     if (d.kind == bus::Kind::location) {
@@ -2514,12 +2472,11 @@ struct ClearingHouse::Impl {
     Cmds w;
     if (d.payload.find("\"x_hub_deleted\"") != std::string::npos &&
         d.payload.find("\"elements\"") == std::string::npos) {
-      model::PartyRef owner;
-      std::string id, uid, conn;
-      if (!split_bus_key(d.key, owner, id, uid, conn)) {
+      auto k = bus::keys::parse_object_key(d.key);
+      if (!k) {
         co_return co_await refuse_delivery(d, "malformed key " + d.key);
       }
-      auto tid = ochp_tariff_id(owner.country_code, owner.party_id, id);
+      auto tid = ochp_tariff_id(k->country_code, k->party_id, k->id);
       if (tid) {
         w.push_back({"HDEL", key::tar(d.source), upper(*tid)});
         w.push_back({"HDEL", key::tar_recipients(d.source), upper(*tid)});
@@ -2556,26 +2513,29 @@ struct ClearingHouse::Impl {
       co_return co_await refuse_delivery(d, refusal_text(m.refusal), m.losses);
     }
     const std::string id = m.value->cdr_id;
-    Cmd known_cmd{"HMGET", key::cdr(id), "s", "cpo", "o"};
-    auto known = co_await cmd(std::move(known_cmd));
-    if (!known || known->is_error() || known->elements.size() != 3) {
+    // Claim the CdrId atomically (HSETNX of the OCPI key): two OCPI CDRs whose ids map to the same
+    // CdrId may be delivered at once on different lanes; the second is refused, never merged.
+    Cmds claim;
+    claim.push_back({"HSETNX", key::cdr(id), "o", d.key});
+    claim.push_back({"HMGET", key::cdr(id), "s", "cpo", "o"});
+    auto claimed = co_await pipe(std::move(claim));
+    if (!claimed || claimed->size() != 2 || (*claimed)[1].elements.size() != 3) {
       co_return retry_later("store");
     }
-    if (!known->elements[0].is_nil()) {
-      if (known->elements[1].str == d.source && known->elements[2].str == d.key) {
-        co_return bus::DeliveryResult{};  // delivered before (at-least-once after a crash)
-      }
-      // Another CDR maps to the same OCHP CdrId (ids differing only in case or punctuation):
-      // refused with the reason, never dropped as if it were a redelivery.
+    const auto& known = (*claimed)[1].elements;
+    if ((*claimed)[0].integer == 0 && known[2].str != d.key) {
       // (The reason is built before the co_await: g++ 12 miscompiles temporaries of a ?: in a
       // co_await expression.)
       std::string why = "CdrId " + id + " is already taken by ";
-      if (known->elements[1].str == d.source) {
-        why += "another CDR of this CPO (" + known->elements[2].str + ")";
+      if (known[1].is_nil() || known[1].str == d.source) {
+        why += "another CDR of this CPO (" + known[2].str + ")";
       } else {
         why += "another operator";
       }
       co_return co_await refuse_delivery(d, std::move(why));
+    }
+    if (!known[0].is_nil()) {
+      co_return bus::DeliveryResult{};  // delivered before (at-least-once after a crash)
     }
     model::Cdr cdr = std::move(*v.value);
     cdr.status = model::CdrStatus::accepted;

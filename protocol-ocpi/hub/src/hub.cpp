@@ -835,30 +835,6 @@ asio::awaitable<bus::DeliveryResult> OcpiHub::Impl::deliver(const bus::Delivery&
   co_return out;
 }
 
-namespace {
-
-std::string key_unescape(std::string_view s) { return http::url_decode(s); }
-
-/// "CC/PID/ID[|EVSE[/CONN]]" -> owner, location id, evse uid.
-bool split_key(std::string_view key, model::PartyRef& owner, std::string& id, std::string& evse) {
-  auto a = key.find('/');
-  auto b = a == std::string_view::npos ? a : key.find('/', a + 1);
-  if (b == std::string_view::npos) {
-    return false;
-  }
-  owner = {key_unescape(key.substr(0, a)), key_unescape(key.substr(a + 1, b - a - 1))};
-  auto rest = key.substr(b + 1);
-  auto bar = rest.find('|');
-  id = key_unescape(rest.substr(0, bar));
-  if (bar != std::string_view::npos) {
-    auto ev = rest.substr(bar + 1);
-    evse = key_unescape(ev.substr(0, ev.find('/')));
-  }
-  return !id.empty();
-}
-
-}  // namespace
-
 asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
   std::vector<std::string> visible{d.destination};
   Result<int> r = 0;
@@ -898,12 +874,13 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
     }
     case bus::Kind::evse:
     case bus::Kind::evse_status: {
-      model::PartyRef owner;
-      std::string id;
-      std::string uid;
-      if (!split_key(d.key, owner, id, uid) || uid.empty()) {
+      auto k = bus::keys::parse_object_key(d.key);
+      if (!k || k->evse_uid.empty()) {
         co_return true;
       }
+      const model::PartyRef owner{k->country_code, k->party_id};
+      const std::string id = k->id;
+      const std::string uid = k->evse_uid;
       auto stored = co_await store.get("locations", owner, id);
       if (!stored) {
         co_return false;

@@ -95,6 +95,17 @@ std::string object_state(std::string_view destination, Kind kind, std::string_vi
 /// The lane of an object: by its ordering group (key up to the first '|'; location, evse,
 /// connector and evse_status share groups), so related objects keep their order.
 unsigned lane_of(Kind kind, std::string_view key, unsigned lanes) noexcept;
+/// The parts of an object key as the protocol adapters write it:
+/// "CC/PID/ID[|EVSE[/CONNECTOR]][?type=T]", each part %-escaped ('/', '|', '?', '%', '#', ' ').
+struct ObjectKey {
+  std::string country_code;
+  std::string party_id;
+  std::string id;
+  std::string evse_uid;      ///< empty for a whole object
+  std::string connector_id;  ///< empty unless a connector
+};
+/// nullopt unless the key has an owner and a non-empty id.
+std::optional<ObjectKey> parse_object_key(std::string_view key);
 inline constexpr const char* kActive = "hub:q:active";
 inline constexpr const char* kNotify = "hub:q:notify";
 }  // namespace keys
