@@ -31,6 +31,7 @@ constexpr const char* kUsage = R"(usage: hubctl [--admin-url URL] [--token TOKEN
 
 commands:
   party add --name NAME --protocol ocpi|ochp --role ROLE:CC:PID [--role ...] [--username U --password P]
+            [--realtime-authorize]   (OCPI eMSP: OCHP CPOs' single authorisations ask it in real time)
             ROLE is CPO, EMSP, NAP, NSP, OTHER or SCSP; an OCHP id DE*ABC may be given as CPO:DE*ABC
   party list [--protocol ocpi|ochp] [--status connected|offline|planned|suspended] [--json]
   party show ID
@@ -196,6 +197,7 @@ int party_add(const Options& o, std::vector<std::string> args) {
   }
   auto username = flag(args, "--username");
   auto password = flag(args, "--password");
+  const bool realtime = bool_flag(args, "--realtime-authorize");
   if (!name || !protocol || roles.empty() || !args.empty()) {
     std::cerr << "hubctl: party add needs --name, --protocol and at least one --role\n" << kUsage;
     return 2;
@@ -210,6 +212,9 @@ int party_add(const Options& o, std::vector<std::string> args) {
   }
   if (password) {
     body += ",\"password\":" + json_string(*password);
+  }
+  if (realtime) {
+    body += ",\"realtime_authorize\":true";
   }
   body += "}";
   return report(call(o, "POST", "/admin/parties", body));
