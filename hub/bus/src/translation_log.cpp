@@ -199,16 +199,36 @@ asio::awaitable<Result<std::vector<TranslationNote>>> TranslationLog::list(std::
   if (r->is_error()) {
     co_return make_error_code(Errc::internal);
   }
+  // One pipeline for the notes of the page's objects.
+  std::vector<std::pair<std::string, std::string>> objects;
+  std::vector<std::vector<std::string>> reads;
   for (const auto& m : r->elements) {
     auto sep = m.str.find(kSep);
     if (sep == std::string::npos) {
       continue;
     }
-    auto notes = co_await of_object(m.str.substr(0, sep), m.str.substr(sep + 1));
-    if (!notes) {
-      co_return notes.error();
+    objects.emplace_back(m.str.substr(0, sep), m.str.substr(sep + 1));
+    reads.push_back({"HGETALL", object_key(objects.back().first, objects.back().second)});
+  }
+  if (reads.empty()) {
+    co_return out;
+  }
+  auto all = co_await asio::co_spawn(redis_ex_, redis_.pipeline(std::move(reads)), asio::use_awaitable);
+  if (!all) {
+    co_return all.error();
+  }
+  for (std::size_t o = 0; o < all->size() && o < objects.size(); ++o) {
+    const auto& rep = (*all)[o];
+    std::vector<TranslationNote> notes;
+    for (std::size_t i = 0; i + 1 < rep.elements.size(); i += 2) {
+      TranslationNote n;
+      if (decode_note(objects[o].first, objects[o].second, rep.elements[i + 1].str, n)) {
+        notes.push_back(std::move(n));
+      }
     }
-    for (auto& n : *notes) {
+    std::sort(notes.begin(), notes.end(),
+              [](const TranslationNote& a, const TranslationNote& b) { return a.destination < b.destination; });
+    for (auto& n : notes) {
       if (n.source == party || n.destination == party || n.destination == "*") {
         out.push_back(std::move(n));
         if (out.size() >= limit) {

@@ -68,6 +68,8 @@ std::string cdr(std::string_view id) { return "ochp:cdr:" + std::string(id); }
 std::string cdr_emp(std::string_view party, std::string_view status) {
   return "ochp:cdr:emp:" + std::string(party) + ":" + std::string(status);
 }
+/// Every CDR in one status, scored by its last change (ms): the operators' view, read in pages.
+std::string cdr_by_status(std::string_view status) { return "ochp:cdr:st:" + std::string(status); }
 std::string cdr_cpo(std::string_view party, std::string_view status) {
   return "ochp:cdr:cpo:" + std::string(party) + ":" + std::string(status);
 }
@@ -1403,11 +1405,13 @@ struct ClearingHouse::Impl {
         if (known) {
           w.push_back({"SREM", key::cdr_emp(ex[2].str, old_status), cdr.cdr_id});
           w.push_back({"SREM", key::cdr_cpo(c.id(), old_status), cdr.cdr_id});
+          w.push_back({"ZREM", key::cdr_by_status(old_status), cdr.cdr_id});
         }
         w.push_back({"HSET", key::cdr(cdr.cdr_id), "d", json, "s", status, "cpo", c.id(), "emp", emp->id, "evse",
                      check::evse_key(cdr.evse_id), "u", std::to_string(now_ms())});
         w.push_back({"SADD", key::cdr_emp(emp->id, status), cdr.cdr_id});
         w.push_back({"SADD", key::cdr_cpo(c.id(), status), cdr.cdr_id});
+        w.push_back({"ZADD", key::cdr_by_status(status), std::to_string(now_ms()), cdr.cdr_id});
         w.push_back({"EXEC"});
         if (emp->protocol != model::Protocol::ochp && status != "rejected") {
           note(w, "ochp_to_ocpi", c.id(), emp->id, bus::Kind::cdr, object_key(*op, m.value->id), m.losses);
@@ -1525,6 +1529,8 @@ struct ClearingHouse::Impl {
       w.push_back({"MULTI"});
       w.push_back({"SREM", key::cdr_emp(c.id(), ex[0].str), conf->cdr_id});
       w.push_back({"SREM", key::cdr_cpo(ex[1].str, ex[0].str), conf->cdr_id});
+      w.push_back({"ZREM", key::cdr_by_status(ex[0].str), conf->cdr_id});
+      w.push_back({"ZADD", key::cdr_by_status(target), std::to_string(now_ms()), conf->cdr_id});
       w.push_back({"HSET", key::cdr(conf->cdr_id), "s", target, "u", std::to_string(now_ms())});
       w.push_back({"SADD", key::cdr_emp(c.id(), target), conf->cdr_id});
       w.push_back({"SADD", key::cdr_cpo(ex[1].str, target), conf->cdr_id});
@@ -2546,6 +2552,7 @@ struct ClearingHouse::Impl {
                  std::to_string(now_ms()), "o", d.key});
     w.push_back({"SADD", key::cdr_emp(d.destination, "accepted"), id});
     w.push_back({"SADD", key::cdr_cpo(d.source, "accepted"), id});
+    w.push_back({"ZADD", key::cdr_by_status("accepted"), std::to_string(now_ms()), id});
     w.push_back({"EXEC"});
     note(w, "ocpi_to_ochp", d.source, d.destination, d.kind, d.key, m.losses);
     auto wr = co_await pipe(std::move(w));
@@ -2588,37 +2595,34 @@ struct ClearingHouse::Impl {
 
   asio::awaitable<Result<std::vector<CdrRecord>>> list_cdr_records(std::string status, std::size_t limit) {
     std::vector<CdrRecord> out;
-    auto table = registry.snapshot();
-    for (const auto& p : table->parties()) {
-      std::string ids_key = key::cdr_cpo(p.id, status);
-      auto ids = co_await members(std::move(ids_key));
-      if (!ids) {
-        co_return ids.error();
-      }
-      Cmds reads;
-      for (const auto& id : *ids) {
-        reads.push_back({"HMGET", key::cdr(id), "s", "cpo", "emp", "evse", "u"});
-      }
-      auto r = co_await pipe(std::move(reads));
-      if (!r) {
-        co_return r.error();
-      }
-      for (std::size_t i = 0; i < r->size(); ++i) {
-        const auto& e = (*r)[i].elements;
-        if (e.size() != 5 || e[0].is_nil()) {
-          continue;
-        }
-        CdrRecord rec{(*ids)[i], e[0].str, e[1].str, e[2].str, e[3].str, 0};
-        try {
-          rec.updated_ms = std::stoll(e[4].str);
-        } catch (...) {
-        }
-        out.push_back(std::move(rec));
-      }
+    if (limit == 0) {
+      co_return out;
     }
-    std::sort(out.begin(), out.end(), [](const CdrRecord& a, const CdrRecord& b) { return a.updated_ms < b.updated_ms; });
-    if (out.size() > limit) {
-      out.resize(limit);
+    // Oldest change first, one page of `limit` ids from the per-status index.
+    Cmd page_cmd{"ZRANGE", key::cdr_by_status(status), "0", std::to_string(limit - 1)};
+    auto ids = co_await cmd(std::move(page_cmd));
+    if (!ids || ids->is_error()) {
+      co_return make_error_code(Errc::unavailable);
+    }
+    Cmds reads;
+    for (const auto& id : ids->elements) {
+      reads.push_back({"HMGET", key::cdr(id.str), "s", "cpo", "emp", "evse", "u"});
+    }
+    auto r = co_await pipe(std::move(reads));
+    if (!r) {
+      co_return r.error();
+    }
+    for (std::size_t i = 0; i < r->size(); ++i) {
+      const auto& e = (*r)[i].elements;
+      if (e.size() != 5 || e[0].is_nil() || e[0].str != status) {
+        continue;
+      }
+      CdrRecord rec{ids->elements[i].str, e[0].str, e[1].str, e[2].str, e[3].str, 0};
+      try {
+        rec.updated_ms = std::stoll(e[4].str);
+      } catch (...) {
+      }
+      out.push_back(std::move(rec));
     }
     co_return out;
   }
