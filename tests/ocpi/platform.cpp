@@ -14,6 +14,7 @@
 #include <sstream>
 #include <fstream>
 #include <random>
+#include <set>
 
 namespace hub::test {
 namespace {
@@ -339,6 +340,27 @@ std::size_t OcpiPlatform::count(std::string_view method, std::string_view path_p
     }
   }
   return n;
+}
+
+bool OcpiPlatform::wait_for_distinct_ids(std::string_view method, std::string_view path, std::size_t count,
+                                         std::chrono::milliseconds timeout) {
+  std::set<std::string> ids;
+  std::size_t looked_at = 0;  // the received list only grows
+  return wait_for(
+      [&](const std::vector<Received>& rs) {
+        for (; looked_at < rs.size(); ++looked_at) {
+          const auto& r = rs[looked_at];
+          if (r.method == method && r.path == path) {
+            rapidjson::Document d;
+            d.Parse(r.body.c_str());
+            if (d.IsObject() && d.HasMember("id") && d["id"].IsString()) {
+              ids.insert(d["id"].GetString());
+            }
+          }
+        }
+        return ids.size() == count;
+      },
+      timeout);
 }
 
 bool OcpiPlatform::wait_for(const std::function<bool(const std::vector<Received>&)>& pred,

@@ -99,6 +99,10 @@ class OcpiPlatform {
   /// Waits (bounded) until `pred` holds over the received requests; returns whether it did.
   bool wait_for(const std::function<bool(const std::vector<Received>&)>& pred,
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  /// Waits (bounded) until `count` distinct object ids have arrived in bodies of `method` `path`
+  /// requests (e.g. POSTed CDRs); each request is looked at once, however many arrive.
+  bool wait_for_distinct_ids(std::string_view method, std::string_view path, std::size_t count,
+                             std::chrono::milliseconds timeout);
   std::vector<Received> received() const;
   std::vector<Exchange> exchanges() const;
   std::size_t count(std::string_view method, std::string_view path_prefix) const;

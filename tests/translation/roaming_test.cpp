@@ -510,22 +510,7 @@ TEST_F(RoamingTest, OchpCdrsReachTheOcpiEmspWithTheirLocationAndNoneIsLostWhileI
     ASSERT_EQ(r.result.code, "ok") << r.result.description.value_or("");
   }
   ocpi_emsp_->set_down(false);
-  std::set<std::string> ids;
-  std::size_t looked_at = 0;  // the received list only grows: look at each request once
-  ASSERT_TRUE(ocpi_emsp_->wait_for(
-      [&](const auto& rs) {
-        for (; looked_at < rs.size(); ++looked_at) {
-          const auto& r = rs[looked_at];
-          if (r.method == "POST" && r.path == "/2.2.1/cdrs") {
-            auto d = parse(r.body);
-            if (d.IsObject() && d.HasMember("id") && d["id"].IsString()) {
-              ids.insert(d["id"].GetString());
-            }
-          }
-        }
-        return ids.size() == kCdrs;
-      },
-      std::chrono::seconds(240)));
+  ASSERT_TRUE(ocpi_emsp_->wait_for_distinct_ids("POST", "/2.2.1/cdrs", kCdrs, std::chrono::seconds(240)));
   const auto emsp_got = ocpi_emsp_->received();
   const auto* post = last(emsp_got, "POST", "/2.2.1/cdrs");
   auto cdr = parse(post->body);

@@ -839,20 +839,25 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
   std::vector<std::string> visible{d.destination};
   Result<int> r = 0;
   // Every OCPI destination of the event ingests it, and a destination's backlog may replay older
-  // states after an outage: a state older than the one kept is not written back (0: keep).
-  auto newer_kept = [this](std::string module, model::PartyRef owner, std::string id,
-                           model::Timestamp incoming) -> asio::awaitable<std::optional<bool>> {
-    auto stored = co_await store.get(std::move(module), std::move(owner), std::move(id));
+  // states after an outage: a state older than the one kept is not written back.
+  auto keep_newest = [this, &d, &visible](std::string module, model::PartyRef owner, std::string id,
+                                          model::Timestamp incoming) -> asio::awaitable<bool> {
+    auto stored = co_await store.get(module, owner, id);
     if (!stored) {
-      co_return std::nullopt;  // the store failed: retry the delivery
+      co_return false;  // the store failed: retry the delivery
     }
-    if (!*stored) {
-      co_return false;
+    if (*stored) {
+      auto ts = wire::string_member(**stored, "last_updated");
+      auto kept = ts ? model::parse_timestamp(*ts) : std::nullopt;
+      if (kept.has_value() && *kept > incoming) {
+        co_return true;
+      }
     }
-    auto ts = wire::string_member(**stored, "last_updated");
-    auto kept = ts ? model::parse_timestamp(*ts) : std::nullopt;
-    co_return kept.has_value() && *kept > incoming;
+    auto put = co_await store.put(std::move(module), std::move(owner), std::move(id), d.payload,
+                                  incoming.unix_ms(), visible);
+    co_return put.has_value();
   };
+
   switch (d.kind) {
     case bus::Kind::location: {
       auto v = decode<model::Location>(d.payload, DecodeOptions{false});
@@ -860,17 +865,8 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
         co_return true;  // nothing the OCPI store can hold; the delivery reports it
       }
       model::PartyRef owner{v.value->country_code, v.value->party_id};
-      {
-        auto newer = co_await newer_kept("locations", owner, v.value->id, v.value->last_updated);
-        if (!newer) {
-          co_return false;
-        }
-        if (*newer) {
-          co_return true;
-        }
-      }
-      r = co_await store.put("locations", owner, v.value->id, d.payload, v.value->last_updated.unix_ms(), visible);
-      break;
+      auto kept = co_await keep_newest("locations", owner, v.value->id, v.value->last_updated);
+      co_return kept;
     }
     case bus::Kind::evse:
     case bus::Kind::evse_status: {
@@ -927,17 +923,8 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
         co_return true;
       }
       model::PartyRef owner{v.value->country_code, v.value->party_id};
-      {
-        auto newer = co_await newer_kept("tariffs", owner, v.value->id, v.value->last_updated);
-        if (!newer) {
-          co_return false;
-        }
-        if (*newer) {
-          co_return true;
-        }
-      }
-      r = co_await store.put("tariffs", owner, v.value->id, d.payload, v.value->last_updated.unix_ms(), visible);
-      break;
+      auto kept = co_await keep_newest("tariffs", owner, v.value->id, v.value->last_updated);
+      co_return kept;
     }
     case bus::Kind::token: {
       auto v = decode<model::Token>(d.payload, DecodeOptions{false});
@@ -946,17 +933,8 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
       }
       model::PartyRef owner{v.value->country_code, v.value->party_id};
       auto id = v.value->uid + "#" + std::string(model::to_string(v.value->type));
-      {
-        auto newer = co_await newer_kept("tokens", owner, id, v.value->last_updated);
-        if (!newer) {
-          co_return false;
-        }
-        if (*newer) {
-          co_return true;
-        }
-      }
-      r = co_await store.put("tokens", owner, id, d.payload, v.value->last_updated.unix_ms(), visible);
-      break;
+      auto kept = co_await keep_newest("tokens", owner, id, v.value->last_updated);
+      co_return kept;
     }
     case bus::Kind::cdr: {
       auto v = decode<model::Cdr>(d.payload, DecodeOptions{false});
