@@ -198,11 +198,22 @@ ConformanceRun check_openapi(const std::vector<Exchange>& exchanges, const std::
   std::string cmd = "node '" + (tool / "check.mjs").string() + "' '" + spec.string() + "' '" + file + "' > '" +
                     out_file + "' 2>&1";
   run.exit_code = std::system(cmd.c_str());
+  run.checked = exchanges.size();
   std::ifstream in(out_file);
   std::stringstream ss;
   ss << in.rdbuf();
   run.output = ss.str();
   return run;
+}
+
+ConformanceRun check_openapi(const std::vector<std::unique_ptr<OcpiPlatform>>& platforms, const std::string& work_dir,
+                             const std::string& spec_dir, const std::string& source_dir) {
+  std::vector<Exchange> all;
+  for (const auto& p : platforms) {
+    auto e = p->exchanges();
+    all.insert(all.end(), e.begin(), e.end());
+  }
+  return check_openapi(all, work_dir, spec_dir, source_dir);
 }
 
 void write_exchanges(const std::vector<Exchange>& exchanges, const std::string& file) {

@@ -64,11 +64,16 @@ struct ConformanceRun {
   bool skipped = false;  ///< ../shared/spec absent: nothing was checked (`output` says why)
   int exit_code = 0;     ///< 0: every exchange validates
   std::string output;    ///< the checker's report
+  std::size_t checked = 0;  ///< exchanges validated
 };
 /// Validates every exchange against the official OCPI 2.2.1 OpenAPI description (Stoplight
 /// Prism's validator, tests/ocpi/openapi/check.mjs) with node, writing its files in `work_dir`.
 /// `spec_dir` is HUB_SHARED_SPEC_DIR, `source_dir` HUB_SOURCE_DIR.
 ConformanceRun check_openapi(const std::vector<Exchange>& exchanges, const std::string& work_dir,
+                             const std::string& spec_dir, const std::string& source_dir);
+class OcpiPlatform;
+/// The same for every exchange the platforms had with the hub (both directions).
+ConformanceRun check_openapi(const std::vector<std::unique_ptr<OcpiPlatform>>& platforms, const std::string& work_dir,
                              const std::string& spec_dir, const std::string& source_dir);
 
 class OcpiPlatform {
