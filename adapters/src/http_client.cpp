@@ -6,6 +6,7 @@
 // handshake, write, read and Beast's timeout timers) runs in a coroutine spawned on that strand,
 // so a connection is never touched by two threads at once. A connection is owned exclusively by
 // one request while in use; the idle pool is a map guarded by a mutex.
+#include "http_wire.hpp"
 #include "pch.hpp"
 
 #include <adapters/http_client.hpp>
@@ -36,40 +37,16 @@ namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using ErrorCode = boost::system::error_code;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-using BeastRequest = bhttp::request<bhttp::string_body>;
+using TlsStream = ssl::stream<tcp::socket>;
 
 constexpr auto kUseAwaitable = asio::as_tuple(asio::use_awaitable);
 constexpr int kMaxInterimResponses = 8;
 constexpr std::uint64_t kMaxRetryAfterSeconds = 365ull * 24 * 3600;
 
-char ascii_lower(char c) noexcept {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
-}
-
-/// RFC 9110 token characters (method and header names).
-bool is_token(std::string_view s) noexcept {
-  if (s.empty()) {
-    return false;
-  }
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) != 0) {
-      return true;
-    }
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-  });
-}
-
-/// Header values may not contain CR, LF or NUL (header injection).
-bool is_safe_value(std::string_view s) noexcept {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
-}
+using wire::ascii_lower;
+using wire::iequals;
+using wire::is_safe_value;
+using wire::is_token;
 
 struct Target {
   bool https = false;
@@ -221,18 +198,26 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
   return std::chrono::seconds(static_cast<std::chrono::seconds::rep>(std::min(seconds, kMaxRetryAfterSeconds)));
 }
 
-/// Builds the wire request: the caller's headers plus Host, User-Agent and Content-Length.
-std::optional<BeastRequest> build_request(ClientRequest& req, const Target& target, const std::string& user_agent,
-                                          std::string& error) {
+/// The request as sent: its head (request line and fields, with Host, User-Agent and
+/// Content-Length computed here) and its body.
+struct WireRequest {
+  std::string head;
+  std::string body;
+  bool head_method = false;
+  bool keep_alive = true;
+};
+
+std::optional<WireRequest> build_request(ClientRequest& req, const Target& target, const std::string& user_agent,
+                                         std::string& error) {
   if (!is_token(req.method)) {
     error = "bad request method";
     return std::nullopt;
   }
   try {
-    BeastRequest out;
-    out.version(11);
-    out.method_string(req.method);
-    out.target(target.path);
+    WireRequest out;
+    auto& h = out.head;
+    h.reserve(256 + target.path.size());
+    h.append(req.method).append(" ").append(target.path).append(" HTTP/1.1\r\n");
     bool has_host = false;
     bool has_agent = false;
     for (const auto& [name, value] : req.headers) {
@@ -243,21 +228,31 @@ std::optional<BeastRequest> build_request(ClientRequest& req, const Target& targ
       if (iequals(name, "content-length") || iequals(name, "transfer-encoding")) {
         continue;  // framing is computed here
       }
+      if (iequals(name, "connection")) {
+        std::string lower;
+        for (char ch : value) {
+          lower.push_back(ascii_lower(ch));
+        }
+        out.keep_alive = out.keep_alive && lower.find("close") == std::string::npos;
+      }
       has_host = has_host || iequals(name, "host");
       has_agent = has_agent || iequals(name, "user-agent");
-      out.insert(name, value);
+      wire::append_field(h, name, value);
     }
     if (!has_host) {
-      out.set(bhttp::field::host, target.host_header());
+      wire::append_field(h, "Host", target.host_header());
     }
     if (!has_agent && !user_agent.empty() && is_safe_value(user_agent)) {
-      out.set(bhttp::field::user_agent, user_agent);
+      wire::append_field(h, "User-Agent", user_agent);
     }
-    auto verb = out.method();
-    if (!req.body.empty() || verb == bhttp::verb::post || verb == bhttp::verb::put || verb == bhttp::verb::patch) {
-      out.content_length(req.body.size());
+    if (!req.body.empty() || req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
+      h.append("Content-Length: ");
+      wire::append_number(h, req.body.size());
+      h.append("\r\n");
     }
-    out.body() = std::move(req.body);
+    h.append("\r\n");
+    out.head_method = req.method == "HEAD";
+    out.body = std::move(req.body);
     return out;
   } catch (const std::exception& e) {
     error = std::string("cannot build request: ") + e.what();
@@ -281,13 +276,35 @@ Outcome classify_read_error(const ErrorCode& ec) {
 }
 
 struct Connection {
-  explicit Connection(asio::any_io_executor ex) : strand(std::move(ex)) {}
+  explicit Connection(asio::any_io_executor ex) : strand(std::move(ex)), timer(strand) {}
 
-  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *tcp; }
+  tcp::socket& lowest() { return tls ? tls->next_layer() : *plain; }
+
+  /// One timer per call, not per read or write: when the deadline passes the socket is closed,
+  /// which ends whatever operation is pending. Runs on the connection's strand.
+  void arm(Clock::time_point deadline) {
+    timed_out = false;
+    timer.expires_at(deadline);
+    timer.async_wait([this, gen = ++generation](const ErrorCode& ec) {
+      if (ec || gen != generation) {
+        return;  // disarmed (the connection may be gone by now: nothing else is touched)
+      }
+      timed_out = true;
+      ErrorCode ignored;
+      lowest().close(ignored);
+    });
+  }
+  void disarm() {
+    ++generation;
+    timer.cancel();
+  }
 
   asio::any_io_executor strand;
-  std::unique_ptr<beast::tcp_stream> tcp;  ///< set for http
-  std::unique_ptr<TlsStream> tls;          ///< set for https
+  asio::steady_timer timer;
+  std::uint64_t generation = 0;
+  bool timed_out = false;
+  std::unique_ptr<tcp::socket> plain;  ///< set for http
+  std::unique_ptr<TlsStream> tls;    ///< set for https
   beast::flat_buffer buffer;
   Clock::time_point idle_since{};
   bool connected = false;
@@ -425,11 +442,11 @@ struct HttpClient::Impl {
     auto& lowest = c.lowest();
     ErrorCode ip_ec;
     auto address = asio::ip::make_address(t.host, ip_ec);
-    lowest.expires_at(deadline);
     if (t.host_is_ip && !ip_ec) {
       auto [ec] = co_await lowest.async_connect(tcp::endpoint(address, t.port), kUseAwaitable);
       if (ec) {
-        co_return failure(Outcome::retryable, "connect to " + t.host_header() + " failed: " + ec.message());
+        co_return failure(Outcome::retryable, "connect to " + t.host_header() + " failed: " +
+                                                  (c.timed_out ? std::string("timed out") : ec.message()));
       }
       co_return std::nullopt;
     }
@@ -455,10 +472,10 @@ struct HttpClient::Impl {
       co_return failure(Outcome::retryable,
                         "resolving " + t.host + " failed: " + (state->ec ? state->ec.message() : "no address"));
     }
-    lowest.expires_at(deadline);
-    auto [ec, endpoint] = co_await lowest.async_connect(state->results, kUseAwaitable);
+    auto [ec, endpoint] = co_await asio::async_connect(lowest, state->results, kUseAwaitable);
     if (ec) {
-      co_return failure(Outcome::retryable, "connect to " + t.host_header() + " failed: " + ec.message());
+      co_return failure(Outcome::retryable, "connect to " + t.host_header() + " failed: " +
+                                                (c.timed_out ? std::string("timed out") : ec.message()));
     }
     co_return std::nullopt;
   }
@@ -488,7 +505,7 @@ struct HttpClient::Impl {
         co_return failure(Outcome::permanent, "TLS setup failed: " + ec.message());
       }
     } else {
-      c.tcp = std::make_unique<beast::tcp_stream>(c.strand);
+      c.plain = std::make_unique<tcp::socket>(c.strand);
     }
 
     auto failed = co_await connect(c, t, deadline);
@@ -496,14 +513,14 @@ struct HttpClient::Impl {
       co_return failed;
     }
     ErrorCode ignored;
-    c.lowest().socket().set_option(tcp::no_delay(true), ignored);
+    c.lowest().set_option(tcp::no_delay(true), ignored);
 
     if (c.tls) {
-      c.lowest().expires_at(deadline);
       auto [ec] = co_await c.tls->async_handshake(ssl::stream_base::client, kUseAwaitable);
       if (ec) {
         long verify = SSL_get_verify_result(c.tls->native_handle());
-        bool tls_failure = verify != X509_V_OK || ec.category() == asio::error::get_ssl_category();
+        bool tls_failure =
+            !c.timed_out && (verify != X509_V_OK || ec.category() == asio::error::get_ssl_category());
         std::string what = "TLS handshake with " + t.host_header() + " failed: " + ec.message();
         if (verify != X509_V_OK) {
           what += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
@@ -516,37 +533,38 @@ struct HttpClient::Impl {
   }
 
   template <class Stream>
-  asio::awaitable<Exchange> transfer(Stream& stream, Connection& c, const BeastRequest& req, bool reused,
-                                     Clock::time_point deadline) {
+  asio::awaitable<Exchange> transfer(Stream& stream, Connection& c, const WireRequest& req, bool reused) {
     Exchange ex;
-    c.lowest().expires_at(deadline);
-    auto [wec, written] = co_await bhttp::async_write(stream, req, kUseAwaitable);
+    std::array<asio::const_buffer, 2> out{asio::buffer(req.head), asio::buffer(req.body)};
+    auto [wec, written] = co_await asio::async_write(stream, out, kUseAwaitable);
+    (void)written;
     if (wec) {
-      ex.stale = reused && wec != beast::error::timeout;
-      ex.result = failure(Outcome::retryable, "sending request failed: " + wec.message());
+      ex.stale = reused && !c.timed_out;
+      ex.result = failure(Outcome::retryable,
+                          "sending request failed: " + (c.timed_out ? std::string("timed out") : wec.message()));
       co_return ex;
     }
 
-    bool head = req.method() == bhttp::verb::head;
     for (int interim = 0;; ++interim) {
-      bhttp::response_parser<bhttp::string_body> parser;
+      Response& resp = ex.result.response;
+      wire::ResponseParser parser(resp);
       parser.header_limit(static_cast<std::uint32_t>(
           std::min<std::size_t>(options.max_response_header, std::numeric_limits<std::uint32_t>::max())));
       parser.body_limit(static_cast<std::uint64_t>(options.max_response_body));
-      if (head) {
+      if (req.head_method) {
         parser.skip(true);
       }
-      c.lowest().expires_at(deadline);
       auto [rec, read] = co_await bhttp::async_read(stream, c.buffer, parser, kUseAwaitable);
+      (void)read;
       if (rec) {
         bool nothing_received = interim == 0 && !parser.got_some() && c.buffer.size() == 0;
-        ex.stale = reused && nothing_received && rec != beast::error::timeout;
-        Outcome outcome = rec == beast::error::timeout ? Outcome::retryable : classify_read_error(rec);
-        ex.result = failure(outcome, "reading answer failed: " + rec.message());
+        ex.stale = reused && nothing_received && !c.timed_out;
+        Outcome outcome = c.timed_out ? Outcome::retryable : classify_read_error(rec);
+        ex.result = failure(outcome, "reading answer failed: " +
+                                         (c.timed_out ? std::string("timed out") : rec.message()));
         co_return ex;
       }
-      auto msg = parser.release();
-      int status = static_cast<int>(msg.result_int());
+      int status = parser.status();
       if (status >= 100 && status < 200 && status != 101 && interim < kMaxInterimResponses) {
         continue;  // interim answer (100 Continue, 103 Early Hints): the final one follows
       }
@@ -554,17 +572,11 @@ struct HttpClient::Impl {
       ClientResult& r = ex.result;
       r.status = status;
       r.outcome = classify_status(status);
-      r.response.status = status;
-      r.response.content_type.clear();
-      for (const auto& field : msg) {
-        r.response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-      }
-      r.response.content_type = std::string(msg[bhttp::field::content_type]);
-      r.response.body = std::move(msg.body());
+      r.response.content_type = std::string(r.response.header("Content-Type"));
       if (status == 429 || status == 503) {
-        auto it = msg.find(bhttp::field::retry_after);
-        if (it != msg.end()) {
-          r.retry_after = parse_retry_after(it->value());
+        auto retry = r.response.header("Retry-After");
+        if (!retry.empty()) {
+          r.retry_after = parse_retry_after(retry);
         }
       }
       if (r.outcome != Outcome::ok) {
@@ -572,36 +584,36 @@ struct HttpClient::Impl {
       }
       // 101 would switch protocols: such a connection never goes back to the pool.
       ex.keep_alive =
-          status >= 200 && req.keep_alive() && msg.keep_alive() && !msg.need_eof() && c.buffer.size() == 0;
+          status >= 200 && req.keep_alive && parser.keep_alive() && !parser.need_eof() && c.buffer.size() == 0;
       co_return ex;
     }
   }
 
   /// One attempt on one connection; runs on the connection's strand.
-  asio::awaitable<Exchange> attempt(Connection& c, const Target& t, const BeastRequest& req, bool reused,
+  asio::awaitable<Exchange> attempt(Connection& c, const Target& t, const WireRequest& req, bool reused,
                                     Clock::time_point deadline) {
+    c.arm(deadline);
+    Exchange ex;
     if (!c.connected) {
       auto failed = co_await open(c, t, deadline);
       if (failed) {
-        Exchange ex;
+        c.disarm();
         ex.result = std::move(*failed);
         co_return ex;
       }
     }
     // Not a conditional expression: g++ 12 miscompiles co_await inside ?: (the result's
     // strings end up pointing into the finished coroutine frame).
-    Exchange ex;
     if (c.tls) {
-      ex = co_await transfer(*c.tls, c, req, reused, deadline);
+      ex = co_await transfer(*c.tls, c, req, reused);
     } else {
-      ex = co_await transfer(*c.tcp, c, req, reused, deadline);
+      ex = co_await transfer(*c.plain, c, req, reused);
     }
+    c.disarm();
     if (!ex.keep_alive) {
       ErrorCode ignored;
-      c.lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
-      c.lowest().close();
-    } else {
-      c.lowest().expires_never();
+      c.lowest().shutdown(tcp::socket::shutdown_both, ignored);
+      c.lowest().close(ignored);
     }
     co_return ex;
   }

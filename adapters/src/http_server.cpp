@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <adapters/http_server.hpp>
 
+#include "http_wire.hpp"
 #include "pch.hpp"
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <limits>
 #include <mutex>
@@ -17,7 +20,6 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
-using namespace boost::asio::experimental::awaitable_operators;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
@@ -64,6 +66,17 @@ class ConnectionBase {
   virtual ~ConnectionBase() = default;
   /// Closes the connection if it is waiting for a request (drain), or unconditionally (force).
   virtual void close(bool force) = 0;
+  /// Called by the sweep when the recorded deadline may have passed.
+  virtual void expire() = 0;
+  bool overdue(std::int64_t now) const noexcept { return deadline_.load(std::memory_order_relaxed) <= now; }
+
+ protected:
+  static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+  static std::int64_t ticks(Clock::time_point t) noexcept { return t.time_since_epoch().count(); }
+  void deadline_in(std::chrono::steady_clock::duration d) noexcept {
+    deadline_.store(ticks(Clock::now() + d), std::memory_order_relaxed);
+  }
+  std::atomic<std::int64_t> deadline_{kNever};
 };
 
 }  // namespace
@@ -91,6 +104,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   std::mutex mutex;
   std::uint64_t next_id = 1;
   std::unordered_map<std::uint64_t, std::weak_ptr<ConnectionBase>> connections;
+  /// One timer for all connections: each connection only records its deadline, and this sweep
+  /// (every quarter of the shortest timeout) expires the late ones, so no request arms a timer.
+  std::chrono::milliseconds tick{250};
 
   std::uint64_t add(const std::shared_ptr<ConnectionBase>& c) {
     std::lock_guard lock(mutex);
@@ -121,6 +137,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   }
 
   asio::awaitable<void> accept_loop(std::shared_ptr<Impl> self);
+  asio::awaitable<void> sweep(std::shared_ptr<Impl> self);
 };
 
 namespace {
@@ -133,13 +150,28 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       : server_(std::move(server)), remote_(std::move(remote)), stream_(std::forward<Args>(args)...) {}
 
   void set_id(std::uint64_t id) { id_ = id; }
+  asio::cancellation_slot cancellation_slot() { return cancel_.slot(); }
 
   void close(bool force) override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this(), force] {
       if (force || self->idle_) {
-        beast::error_code ignored;
-        beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-        beast::get_lowest_layer(self->stream_).close();
+        self->close_socket();
+      }
+    });
+  }
+
+  void expire() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (!self->overdue(ticks(Clock::now()))) {
+        return;  // the connection moved on since the sweep looked
+      }
+      self->deadline_.store(kNever, std::memory_order_relaxed);
+      if (self->handling_) {
+        // The handler ran out of time: cancel what it awaits and answer 503 when it returns.
+        self->handler_timed_out_ = true;
+        self->cancel_.emit(asio::cancellation_type::terminal);
+      } else {
+        self->close_socket();  // a read or write deadline: the client is cut off
       }
     });
   }
@@ -150,21 +182,31 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     } catch (const std::exception&) {
       // A session's top frame: close only this session.
     }
-    beast::error_code ignored;
-    beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    beast::get_lowest_layer(self->stream_).close();
+    self->close_socket();
     self->server_->remove(self->id_);
   }
 
  private:
-  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  static constexpr bool kTls = !std::is_same_v<Stream, tcp::socket>;
 
-  auto& lowest() { return beast::get_lowest_layer(stream_); }
+  tcp::socket& lowest() {
+    if constexpr (kTls) {
+      return stream_.next_layer();
+    } else {
+      return stream_;
+    }
+  }
+
+  void close_socket() {
+    beast::error_code ignored;
+    lowest().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest().close(ignored);
+  }
 
   asio::awaitable<void> serve() {
     const auto& opt = server_->options;
     if constexpr (kTls) {
-      lowest().expires_after(opt.read_timeout);
+      deadline_in(opt.read_timeout);
       auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, kToken);
       if (ec) {
         co_return;
@@ -177,7 +219,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       }
       if (buffer_.size() == 0) {
         // Keep-alive wait for the first byte of the next request.
-        lowest().expires_after(opt.idle_timeout);
+        deadline_in(opt.idle_timeout);
         auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), kToken);
         if (ec) {
           co_return;
@@ -187,10 +229,12 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       idle_ = false;
       auto started = Clock::now();
 
-      bhttp::request_parser<bhttp::string_body> parser;
+      Request req;
+      wire::RequestParser parser(req);
+      parser.eager(true);
       parser.header_limit(static_cast<std::uint32_t>(opt.header_limit));
       parser.body_limit(opt.body_limit);
-      lowest().expires_after(opt.read_timeout);
+      deadline_in(opt.read_timeout);
       boost::system::error_code rec;
       if (opt.body_limit_for) {
         // The parser checks Content-Length against its limit when the header completes: read the
@@ -200,44 +244,40 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
         (void)hn;
         rec = hec;
         if (!rec) {
-          auto target = parser.get().target();
-          const std::uint64_t limit = opt.body_limit_for(std::string_view(target.data(), target.size()));
+          const std::uint64_t limit = opt.body_limit_for(req.target);
           if (parser.content_length() && *parser.content_length() > limit) {
             rec = bhttp::error::body_limit;
           } else {
             parser.body_limit(limit);  // chunked bodies are counted chunk by chunk from here
             const std::uint64_t expected = parser.content_length().value_or(limit);
             if (expected > opt.body_limit && opt.min_body_rate > 0) {
-              lowest().expires_after(opt.read_timeout +
-                                     std::chrono::seconds(expected / opt.min_body_rate + 1));
+              deadline_in(opt.read_timeout + std::chrono::seconds(expected / opt.min_body_rate + 1));
             }
           }
         }
       }
-      if (!rec) {
+      if (!rec && !parser.is_done()) {
         auto [bec, rn] = co_await bhttp::async_read(stream_, buffer_, parser, kToken);
         (void)rn;
         rec = bec;
       }
       if (rec) {
         if (rec == bhttp::error::end_of_stream || rec == asio::error::eof ||
-            rec == asio::error::connection_reset || rec == asio::error::operation_aborted) {
-          co_return;
+            rec == asio::error::connection_reset || rec == asio::error::operation_aborted ||
+            rec == asio::error::bad_descriptor || !lowest().is_open()) {
+          co_return;  // gone, or cut off by the read deadline
         }
         Request partial;
         partial.remote_address = remote_;
         if (parser.is_header_done()) {
-          partial.method = std::string(parser.get().method_string());
-          partial.target = std::string(parser.get().target());
+          partial.method = std::move(req.method);
+          partial.target = std::move(req.target);
         }
         Response answer;
         if (rec == bhttp::error::body_limit) {
           answer = error_response(413, "request body too large");
         } else if (rec == bhttp::error::header_limit) {
           answer = error_response(431, "request header too large");
-        } else if (rec == beast::error::timeout) {
-          // tcp_stream closed the socket when the read timer fired: the client is cut off.
-          co_return;
         } else {
           answer = error_response(400, "malformed HTTP request");
         }
@@ -245,23 +285,20 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
         co_return;
       }
 
-      auto& breq = parser.get();
-      Request req;
-      req.method = std::string(breq.method_string());
-      req.target = std::string(breq.target());
       req.remote_address = remote_;
-      req.headers.reserve(16);
-      for (const auto& field : breq) {
-        req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-      }
-      req.body = std::move(breq.body());
       auto given_id = req.header("X-Request-ID");
-      req.request_id = sane_request_id(given_id) ? std::string(given_id) : generate_request_id();
-      bool keep_alive = breq.keep_alive();
+      if (sane_request_id(given_id)) {
+        req.request_id.assign(given_id.data(), given_id.size());
+      } else {
+        req.request_id = generate_request_id();
+      }
+      bool keep_alive = parser.keep_alive();
+      const int version = parser.version();
+      const bool head = parser.head_method();
 
       Response resp = co_await call_handler(req);
-      keep_alive = keep_alive && !server_->draining;
-      bool written = co_await write(req, std::move(resp), keep_alive, started);
+      keep_alive = keep_alive && !server_->draining && !handler_timed_out_;
+      bool written = co_await write(req, std::move(resp), keep_alive, version, head, started);
       if (!written) {
         co_return;
       }
@@ -272,63 +309,88 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     }
   }
 
-  asio::awaitable<Response> guarded_handler(Request& req) {
-    try {
-      co_return co_await server_->handler(req);
-    } catch (const std::exception&) {
-      co_return error_response(500, "internal error");
-    }
-  }
-
   asio::awaitable<Response> call_handler(Request& req) {
-    asio::steady_timer timer(stream_.get_executor());
-    timer.expires_after(server_->options.handler_timeout);
-    auto result = co_await (guarded_handler(req) || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-    if (result.index() == 0) {
-      co_return std::move(std::get<0>(result));
+    deadline_in(server_->options.handler_timeout);
+    handling_ = true;
+    Response resp;
+    try {
+      resp = co_await server_->handler(req);
+    } catch (const std::exception&) {
+      resp = error_response(500, "internal error");
     }
-    co_return error_response(503, "request handling timed out");
+    handling_ = false;
+    if (handler_timed_out_) {
+      // What the handler awaited was cancelled; clear that so the answer can be written.
+      co_await asio::this_coro::reset_cancellation_state();
+      resp = error_response(503, "request handling timed out");
+    }
+    co_return resp;
   }
 
-  asio::awaitable<bool> write(const Request& req, Response resp, bool keep_alive, Clock::time_point started) {
-    bhttp::response<bhttp::string_body> out;
-    out.version(11);
-    out.result(static_cast<unsigned>(resp.status));
-    out.set(bhttp::field::server, "roaming-hub");
-    if (!resp.content_type.empty()) {
-      out.set(bhttp::field::content_type, resp.content_type);
+  asio::awaitable<bool> write(const Request& req, Response resp, bool keep_alive, int version, bool head,
+                              Clock::time_point started) {
+    std::string& out = head_;
+    out.clear();
+    out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    wire::append_number(out, static_cast<std::uint64_t>(resp.status));
+    out.push_back(' ');
+    auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(resp.status));
+    out.append(reason.data(), reason.size());
+    out.append("\r\nServer: roaming-hub\r\n");
+    if (!resp.content_type.empty() && wire::is_safe_value(resp.content_type)) {
+      wire::append_field(out, "Content-Type", resp.content_type);
     }
     bool has_request_id = false;
     for (const auto& [k, v] : resp.headers) {
-      out.insert(k, v);
-      if (beast::iequals(k, "X-Request-ID")) {
-        has_request_id = true;
+      // Framing is ours; a name or value that could split the header is dropped.
+      if (!wire::is_token(k) || !wire::is_safe_value(v) || wire::iequals(k, "Content-Length") ||
+          wire::iequals(k, "Transfer-Encoding") || wire::iequals(k, "Connection")) {
+        continue;
       }
+      wire::append_field(out, k, v);
+      has_request_id = has_request_id || wire::iequals(k, "X-Request-ID");
     }
     if (!has_request_id && !req.request_id.empty()) {
-      out.set("X-Request-ID", req.request_id);
+      wire::append_field(out, "X-Request-ID", req.request_id);
     }
-    out.keep_alive(keep_alive);
-    out.body() = std::move(resp.body);
-    out.prepare_payload();
+    const bool bodiless = wire::bodiless_status(resp.status);
+    if (!bodiless) {
+      out.append("Content-Length: ");
+      wire::append_number(out, resp.body.size());
+      out.append("\r\n");
+    }
+    if (version == 10) {
+      if (keep_alive) {
+        out.append("Connection: keep-alive\r\n");
+      }
+    } else if (!keep_alive) {
+      out.append("Connection: close\r\n");
+    }
+    out.append("\r\n");
+    std::string body = std::move(resp.body);
     if (server_->observer) {
       resp.body.clear();
       server_->observer(req, resp, Clock::now() - started);
     }
-    lowest().expires_after(server_->options.write_timeout);
-    auto [ec, n] = co_await bhttp::async_write(stream_, out, kToken);
+    deadline_in(server_->options.write_timeout);
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(out),
+                                              asio::buffer(body.data(), (head || bodiless) ? 0 : body.size())};
+    auto [ec, n] = co_await asio::async_write(stream_, buffers, kToken);
     (void)n;
+    if (out.capacity() > 64u << 10) {
+      std::string().swap(out);  // do not keep a large header buffer per idle connection
+    }
     co_return !ec;
   }
 
   asio::awaitable<void> send_and_close(const Request& req, Response resp, Clock::time_point started) {
-    bool written = co_await write(req, std::move(resp), false, started);
+    bool written = co_await write(req, std::move(resp), false, 11, false, started);
     if (written) {
       // Stop sending, then discard what the client may still be sending for a bounded time, so
       // it reads our answer instead of a reset.
       beast::error_code ignored;
-      lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
-      lowest().expires_after(std::chrono::milliseconds(500));
+      lowest().shutdown(tcp::socket::shutdown_send, ignored);
+      deadline_in(std::chrono::milliseconds(500));
       std::array<char, 8192> sink{};
       std::size_t discarded = 0;
       while (discarded < (4u << 20)) {
@@ -343,11 +405,11 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
 
   asio::awaitable<void> shutdown() {
     if constexpr (kTls) {
-      lowest().expires_after(std::chrono::seconds(1));
+      deadline_in(std::chrono::seconds(1));
       co_await stream_.async_shutdown(kToken);
     } else {
       beast::error_code ignored;
-      lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      lowest().shutdown(tcp::socket::shutdown_send, ignored);
     }
   }
 
@@ -355,11 +417,42 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   std::string remote_;
   Stream stream_;
   beast::flat_buffer buffer_;
+  std::string head_;  ///< the answer's status line and fields, reused across requests
+  asio::cancellation_signal cancel_;
   std::atomic<bool> idle_{true};
+  bool handling_ = false;
+  bool handler_timed_out_ = false;
   std::uint64_t id_ = 0;
 };
 
 }  // namespace
+
+asio::awaitable<void> HttpServer::Impl::sweep(std::shared_ptr<Impl> self) {
+  (void)self;  // keeps the server state alive while sweeping
+  asio::steady_timer timer(acceptor_strand);
+  std::vector<std::shared_ptr<ConnectionBase>> late;
+  for (;;) {
+    timer.expires_after(tick);
+    auto [ec] = co_await timer.async_wait(kToken);
+    (void)ec;
+    const auto now = Clock::now().time_since_epoch().count();
+    {
+      std::lock_guard lock(mutex);
+      if (draining && connections.empty()) {
+        co_return;
+      }
+      for (auto& [id, weak] : connections) {
+        if (auto c = weak.lock(); c && c->overdue(now)) {
+          late.push_back(std::move(c));
+        }
+      }
+    }
+    for (auto& c : late) {
+      c->expire();
+    }
+    late.clear();
+  }
+}
 
 asio::awaitable<void> HttpServer::Impl::accept_loop(std::shared_ptr<Impl> self) {
   for (;;) {
@@ -386,16 +479,20 @@ asio::awaitable<void> HttpServer::Impl::accept_loop(std::shared_ptr<Impl> self) 
     std::string remote = rec ? std::string{} : endpoint.address().to_string();
     active.fetch_add(1);
     auto executor = socket.get_executor();
+    beast::error_code nodelay_ec;
+    socket.set_option(tcp::no_delay(true), nodelay_ec);  // one write per answer: no Nagle wait
     if (ssl_ctx) {
-      using Stream = beast::ssl_stream<beast::tcp_stream>;
+      using Stream = asio::ssl::stream<tcp::socket>;
       auto conn = std::make_shared<Connection<Stream>>(self, std::move(remote), std::move(socket), *ssl_ctx);
       conn->set_id(add(conn));
-      asio::co_spawn(executor, Connection<Stream>::run(conn), asio::detached);
+      asio::co_spawn(executor, Connection<Stream>::run(conn),
+                     asio::bind_cancellation_slot(conn->cancellation_slot(), asio::detached));
     } else {
-      using Stream = beast::tcp_stream;
+      using Stream = tcp::socket;
       auto conn = std::make_shared<Connection<Stream>>(self, std::move(remote), std::move(socket));
       conn->set_id(add(conn));
-      asio::co_spawn(executor, Connection<Stream>::run(conn), asio::detached);
+      asio::co_spawn(executor, Connection<Stream>::run(conn),
+                     asio::bind_cancellation_slot(conn->cancellation_slot(), asio::detached));
     }
   }
 }
@@ -456,7 +553,10 @@ void HttpServer::start() {
                              ": " + ec.message());
   }
   impl_->bound_port = acc.local_endpoint().port();
+  auto shortest = std::min({opt.read_timeout, opt.idle_timeout, opt.write_timeout, opt.handler_timeout});
+  impl_->tick = std::clamp(shortest / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(250));
   asio::co_spawn(impl_->acceptor_strand, impl_->accept_loop(impl_), asio::detached);
+  asio::co_spawn(impl_->acceptor_strand, impl_->sweep(impl_), asio::detached);
 }
 
 asio::awaitable<void> HttpServer::drain(std::chrono::milliseconds timeout) {

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// HTTP/1.1 message framing shared by the server and the client, without Beast's field containers:
+// Beast's parser (request line, fields, Content-Length and chunked framing, limits) feeds our
+// plain Request/Response directly, and answers are written as one contiguous head plus the body.
+#pragma once
+
+#include <adapters/http.hpp>
+
+#include "pch.hpp"
+
+#include <charconv>
+#include <string>
+#include <string_view>
+
+namespace hub::http::wire {
+
+namespace bhttp = boost::beast::http;
+using ParseError = boost::beast::error_code;
+
+inline char ascii_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Header values may not contain CR, LF or NUL (header injection); names must be tokens.
+inline bool is_safe_value(std::string_view s) noexcept {
+  for (char c : s) {
+    if (c == '\r' || c == '\n' || c == '\0') {
+      return false;
+    }
+  }
+  return true;
+}
+
+inline bool is_token_char(unsigned char c) noexcept {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+    return true;
+  }
+  switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
+    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+inline bool is_token(std::string_view s) noexcept {
+  if (s.empty()) {
+    return false;
+  }
+  for (char c : s) {
+    if (!is_token_char(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Collects the body of either framing into one string; Beast enforces the body limit.
+template <bool isRequest>
+class BodyCollector : public bhttp::basic_parser<isRequest> {
+ protected:
+  explicit BodyCollector(std::string& body) : body_(body) {}
+
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length, ParseError&) override {
+    if (length && *length <= (64u << 20)) {
+      body_.reserve(static_cast<std::size_t>(*length));
+    }
+  }
+  std::size_t on_body_impl(boost::beast::string_view piece, ParseError&) override {
+    body_.append(piece.data(), piece.size());
+    return piece.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, boost::beast::string_view, ParseError&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, boost::beast::string_view piece, ParseError&) override {
+    body_.append(piece.data(), piece.size());
+    return piece.size();
+  }
+  void on_header_impl(ParseError&) override {}
+  void on_finish_impl(ParseError&) override {}
+
+  std::string& body_;
+};
+
+/// Parses one request straight into a Request (method, target, fields in order, body).
+class RequestParser final : public BodyCollector<true> {
+ public:
+  explicit RequestParser(Request& out) : BodyCollector<true>(out.body), out_(out) { out_.headers.reserve(16); }
+  int version() const noexcept { return version_; }
+  bool head_method() const noexcept { return head_; }
+
+ private:
+  void on_request_impl(bhttp::verb method, boost::beast::string_view method_str, boost::beast::string_view target, int version,
+                       ParseError&) override {
+    out_.method.assign(method_str.data(), method_str.size());
+    out_.target.assign(target.data(), target.size());
+    version_ = version;
+    head_ = method == bhttp::verb::head;
+  }
+  void on_response_impl(int, boost::beast::string_view, int, ParseError& ec) override { ec = bhttp::error::bad_line_ending; }
+  void on_field_impl(bhttp::field, boost::beast::string_view name, boost::beast::string_view value, ParseError&) override {
+    out_.headers.emplace_back(std::piecewise_construct, std::forward_as_tuple(name.data(), name.size()),
+                              std::forward_as_tuple(value.data(), value.size()));
+  }
+
+  Request& out_;
+  int version_ = 11;
+  bool head_ = false;
+};
+
+/// Parses one response straight into a Response (status, fields in order, body).
+class ResponseParser final : public BodyCollector<false> {
+ public:
+  explicit ResponseParser(Response& out) : BodyCollector<false>(out.body), out_(out) {}
+  int status() const noexcept { return out_.status; }
+
+ private:
+  void on_request_impl(bhttp::verb, boost::beast::string_view, boost::beast::string_view, int, ParseError& ec) override {
+    ec = bhttp::error::bad_line_ending;
+  }
+  void on_response_impl(int code, boost::beast::string_view, int, ParseError&) override {
+    out_.status = code;
+    out_.headers.clear();
+    out_.body.clear();
+  }
+  void on_field_impl(bhttp::field, boost::beast::string_view name, boost::beast::string_view value, ParseError&) override {
+    out_.headers.emplace_back(std::piecewise_construct, std::forward_as_tuple(name.data(), name.size()),
+                              std::forward_as_tuple(value.data(), value.size()));
+  }
+
+  Response& out_;
+};
+
+inline void append_number(std::string& out, std::uint64_t n) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  (void)ec;
+  out.append(digits, end);
+}
+
+inline void append_field(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name);
+  out.append(": ", 2);
+  out.append(value);
+  out.append("\r\n", 2);
+}
+
+/// Whether an answer with this status carries no body and no Content-Length (RFC 9110 6.4.1).
+inline bool bodiless_status(int status) noexcept {
+  return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+}  // namespace hub::http::wire
