@@ -72,7 +72,7 @@ listen = "127.0.0.1:$hub_admin"
 TOML
 nginx -c "$work/dest.conf" -g 'daemon off;' &
 nginx -c "$work/proxy.conf" -g 'daemon off;' &
-"$build/hub/app/roaming-hub" --config "$work/hub.toml" 2>"$work/hub.log" &
+${HUB_PRELOAD:+env LD_PRELOAD=$HUB_PRELOAD} "$build/hub/app/roaming-hub" --config "$work/hub.toml" 2>"$work/hub.log" &
 hub_pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$hub_admin/health/ready" >/dev/null && break; sleep 0.1; done
 for _ in $(seq 1 100); do curl -sf "$base/versions" >/dev/null && break; sleep 0.1; done

@@ -15,6 +15,7 @@ build_pkgs=(
   libssl-dev
   libtomlplusplus-dev
   libspdlog-dev
+  libjemalloc-dev     # the hub executable's allocator
   redis-server
   curl
 )

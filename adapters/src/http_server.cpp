@@ -386,19 +386,23 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   asio::awaitable<void> send_and_close(const Request& req, Response resp, Clock::time_point started) {
     bool written = co_await write(req, std::move(resp), false, 11, false, started);
     if (written) {
-      // Stop sending, then discard what the client may still be sending for a bounded time, so
-      // it reads our answer instead of a reset.
+      // Lingering close: stop sending, then discard what the client is still sending until it
+      // closes (it does once it has read our answer), for at most kLingerTotal and kLingerIdle
+      // between reads. Closing with unread input would send a reset, and a reset can destroy
+      // the answer in the client's receive queue before it reads it.
       beast::error_code ignored;
       lowest().shutdown(tcp::socket::shutdown_send, ignored);
-      deadline_in(std::chrono::milliseconds(500));
-      std::array<char, 8192> sink{};
-      std::size_t discarded = 0;
-      while (discarded < (4u << 20)) {
+      constexpr auto kLingerTotal = std::chrono::seconds(5);
+      constexpr auto kLingerIdle = std::chrono::seconds(1);
+      const auto until = Clock::now() + kLingerTotal;
+      std::array<char, 16384> sink{};
+      while (Clock::now() < until) {
+        deadline_in(std::min<Clock::duration>(kLingerIdle, until - Clock::now()));
         auto [ec, n] = co_await lowest().async_read_some(asio::buffer(sink), kToken);
+        (void)n;
         if (ec) {
           break;
         }
-        discarded += n;
       }
     }
   }

@@ -705,27 +705,25 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<DeliveryEngine::Impl>
   }
 
   asio::awaitable<Result<std::size_t>> retry_dead(std::string destination) {
-    // Only the dead letters that exist now: one that fails again while we work gets a newer
-    // score and is left for the next request (otherwise this could go round forever).
+    // Only the dead letters that exist now, read as one snapshot of ids first: one that fails
+    // again while we work is a new dead letter under a new id and is left for the next request
+    // (otherwise this could go round forever). A score bound alone cannot tell them apart when
+    // both fall in the same millisecond. At most kMaxRetryDead per request; the rest stay dead
+    // until the next request.
+    constexpr std::size_t kMaxRetryDead = 100000;
+    std::vector<std::string> cmd{"ZRANGE", dead_index(destination), "0", std::to_string(kMaxRetryDead - 1)};
+    auto ids = co_await redis.command(std::move(cmd));
+    if (!ids) {
+      co_return ids.error();
+    }
     std::size_t count = 0;
-    const auto started = std::to_string(now_ms());
-    for (;;) {
-      std::vector<std::string> cmd{"ZRANGEBYSCORE", dead_index(destination), "-inf", started, "LIMIT", "0", "100"};
-      auto ids = co_await redis.command(std::move(cmd));
-      if (!ids) {
-        co_return ids.error();
+    for (const auto& id : ids->elements) {
+      auto r = co_await requeue(id.str);
+      if (!r && r.error() != make_error_code(Errc::not_found)) {
+        co_return r.error();
       }
-      if (ids->elements.empty()) {
-        break;
-      }
-      for (const auto& id : ids->elements) {
-        auto r = co_await requeue(id.str);
-        if (!r && r.error() != make_error_code(Errc::not_found)) {
-          co_return r.error();
-        }
-        if (r && *r == 1) {
-          ++count;
-        }
+      if (r && *r == 1) {
+        ++count;
       }
     }
     co_return count;

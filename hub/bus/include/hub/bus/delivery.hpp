@@ -106,7 +106,8 @@ class DeliveryEngine {
                                                                  std::size_t limit);
   /// Requeues one dead letter. not_found when there is none with that id.
   boost::asio::awaitable<Result<void>> retry(std::string id);
-  /// Requeues every dead letter of a destination; returns how many were requeued.
+  /// Requeues the dead letters a destination has when called (up to 100,000 per call, oldest
+  /// first); returns how many were requeued.
   boost::asio::awaitable<Result<std::size_t>> retry_dead(std::string destination);
 
   /// Lanes this instance currently works (for tests and metrics).
