@@ -121,6 +121,55 @@ TEST_F(RedisClientTest, ReplyTypes) {
   });
 }
 
+/// calls=N of one command in INFO commandstats (0 when it never ran).
+long long calls_of(const std::string& info, const std::string& command) {
+  auto at = info.find("cmdstat_" + command + ":calls=");
+  if (at == std::string::npos) {
+    return 0;
+  }
+  return std::stoll(info.substr(at + command.size() + 15));
+}
+
+TEST_F(RedisClientTest, ScriptsGoAsEvalshaAndSurviveALostScriptCache) {
+  RedisClient client(ioc_.get_executor(), server_.options());
+  client.start();
+  run_co(ioc_, [&]() -> asio::awaitable<void> {
+    CO_ASSERT_TRUE(co_await client.wait_connected(5s));
+    const std::string script = "return redis.call('INCR', KEYS[1])";
+    for (long long expected = 1; expected <= 3; ++expected) {
+      auto r = co_await client.command(cmd("EVAL", script, "1", "counter"));
+      CO_ASSERT_TRUE(r.has_value());
+      EXPECT_EQ(r->integer, expected);
+    }
+    auto stats = co_await client.command(cmd("INFO", "commandstats"));
+    CO_ASSERT_TRUE(stats.has_value());
+    EXPECT_EQ(calls_of(stats->str, "evalsha"), 3);
+    EXPECT_EQ(calls_of(stats->str, "eval"), 0);
+
+    // The server forgets its scripts: the command still runs exactly once (EVALSHA answers
+    // NOSCRIPT without running anything, then EVAL runs and caches the script again).
+    CO_ASSERT_TRUE((co_await client.command(cmd("SCRIPT", "FLUSH"))).has_value());
+    auto r = co_await client.command(cmd("EVAL", script, "1", "counter"));
+    CO_ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->integer, 4);
+    auto again = co_await client.command(cmd("EVAL", script, "1", "counter"));
+    CO_ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(again->integer, 5);
+    stats = co_await client.command(cmd("INFO", "commandstats"));
+    CO_ASSERT_TRUE(stats.has_value());
+    EXPECT_EQ(calls_of(stats->str, "eval"), 1);
+    EXPECT_EQ(calls_of(stats->str, "evalsha"), 5);
+
+    // A script error is the script's answer, not a transport failure.
+    auto bad = co_await client.command(cmd("EVAL", "return redis.call('NO_SUCH')", "0"));
+    CO_ASSERT_TRUE(bad.has_value());
+    EXPECT_TRUE(bad->is_error());
+    auto syntax = co_await client.command(cmd("EVAL", "this is not lua", "0"));
+    CO_ASSERT_TRUE(syntax.has_value());
+    EXPECT_TRUE(syntax->is_error());
+  });
+}
+
 TEST_F(RedisClientTest, PipelineOfThousandCommandsKeepsOrder) {
   RedisClient client(ioc_.get_executor(), server_.options());
   client.start();

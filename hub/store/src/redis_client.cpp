@@ -21,6 +21,7 @@
 #include <mutex>
 #include <random>
 #include <string_view>
+#include <unordered_map>
 
 namespace hub::store {
 
@@ -382,6 +383,27 @@ auto async_pipeline(std::shared_ptr<Connection> conn,
       token);
 }
 
+/// As async_pipeline, for commands the caller keeps alive until the operation has started (a
+/// coroutine's own variables): they are copied into hiredis' buffer at initiation.
+template <class Token>
+auto async_pipeline_ref(std::shared_ptr<Connection> conn, const std::vector<std::vector<std::string>>& commands,
+                        std::chrono::milliseconds timeout, Token&& token) {
+  return asio::async_initiate<Token, void(Result<Replies>)>(
+      [conn, &commands, timeout](auto handler) mutable {
+        submit(conn->executor(), conn->ready() ? conn->link() : nullptr, commands, timeout,
+               PipelineHandler(std::move(handler)));
+      },
+      token);
+}
+
+bool is_eval(const std::vector<std::string>& args) {
+  if (args.size() < 3 || args.front().size() != 4) {
+    return false;
+  }
+  const auto& c = args.front();
+  return (c[0] | 0x20) == 'e' && (c[1] | 0x20) == 'v' && (c[2] | 0x20) == 'a' && (c[3] | 0x20) == 'l';
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -392,6 +414,12 @@ struct RedisClient::Impl : Connection {
   ~Impl() override { stop(); }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
+
+  /// SHA1 of each script sent with EVAL, learnt once with SCRIPT LOAD: the command then goes as
+  /// EVALSHA (Redis neither receives nor hashes the script again). Bounded: scripts beyond
+  /// kMaxScripts are sent with EVAL.
+  static constexpr std::size_t kMaxScripts = 256;
+  std::unordered_map<std::string, std::string> script_shas;
 
  protected:
   void on_link_up() override { mark_ready(); }
@@ -414,15 +442,50 @@ asio::awaitable<bool> RedisClient::wait_connected(std::chrono::milliseconds time
 asio::awaitable<Result<Reply>> RedisClient::command(
     std::vector<std::string> args, std::optional<std::chrono::milliseconds> timeout) {
   auto impl = impl_;
-  std::vector<std::vector<std::string>> commands;
-  commands.push_back(std::move(args));
-  auto result = co_await async_pipeline(impl, std::move(commands),
-                                        timeout.value_or(impl->options().command_timeout),
-                                        asio::use_awaitable);
-  if (!result) {
-    co_return Result<Reply>(boost::system::in_place_error, result.error());
+  const auto deadline = timeout.value_or(impl->options().command_timeout);
+  std::vector<std::vector<std::string>> one;
+  one.push_back(std::move(args));
+  auto& cmd = one.front();
+  // The commands are copied into hiredis' output buffer when the operation starts, so `one`
+  // can be reused for the next attempt.
+  auto send = [&impl, &one, deadline]() -> asio::awaitable<Result<Reply>> {
+    auto result = co_await async_pipeline_ref(impl, one, deadline, asio::use_awaitable);
+    if (!result) {
+      co_return Result<Reply>(boost::system::in_place_error, result.error());
+    }
+    co_return std::move(result->front());
+  };
+  if (cmd.empty() || !is_eval(cmd)) {
+    co_return co_await send();
   }
-  co_return std::move(result->front());
+  // EVAL script numkeys ...: sent as EVALSHA once the script's SHA1 is known.
+  auto known = impl->script_shas.find(cmd[1]);
+  if (known == impl->script_shas.end() && impl->script_shas.size() < Impl::kMaxScripts) {
+    std::vector<std::vector<std::string>> load{{"SCRIPT", "LOAD", cmd[1]}};
+    auto loaded = co_await async_pipeline_ref(impl, load, deadline, asio::use_awaitable);
+    if (!loaded) {
+      co_return Result<Reply>(boost::system::in_place_error, loaded.error());  // so would the EVAL
+    }
+    auto& sha = loaded->front();
+    if (sha.type == Reply::Type::string && !sha.str.empty()) {
+      known = impl->script_shas.emplace(cmd[1], std::move(sha.str)).first;
+    }
+  }
+  if (known == impl->script_shas.end()) {
+    co_return co_await send();
+  }
+  std::string script = std::move(cmd[1]);
+  cmd[0] = "EVALSHA";
+  cmd[1] = known->second;
+  auto r = co_await send();
+  if (r && r->is_error() && r->str.rfind("NOSCRIPT", 0) == 0) {
+    // Redis lost its script cache (restart, SCRIPT FLUSH) and ran nothing: EVAL runs the script
+    // and caches it again.
+    cmd[0] = "EVAL";
+    cmd[1] = std::move(script);
+    r = co_await send();
+  }
+  co_return r;
 }
 
 asio::awaitable<Result<std::vector<Reply>>> RedisClient::pipeline(

@@ -245,9 +245,15 @@ asio::awaitable<http::Response> OcpiHub::Impl::locations_push(Ctx& ctx, const mo
   if (!wire::is_object(ctx.req.body)) {
     co_return wire::reply(400, 2001, "body must be a JSON object");
   }
-  auto stored = co_await store.get("locations", *owner, rest[2]);
-  if (!stored) {
-    co_return wire::reply(200, 3000, "store unavailable; try again");
+  // A full Location PUT replaces what is kept; a PATCH and the EVSE and connector paths merge
+  // into the stored Location.
+  std::optional<std::string> stored;
+  if (patch || rest.size() > 3) {
+    auto got = co_await store.get("locations", *owner, rest[2]);
+    if (!got) {
+      co_return wire::reply(200, 3000, "store unavailable; try again");
+    }
+    stored = std::move(*got);
   }
   model::Location loc;
   bus::Kind kind = bus::Kind::location;
@@ -256,10 +262,10 @@ asio::awaitable<http::Response> OcpiHub::Impl::locations_push(Ctx& ctx, const mo
   if (rest.size() == 3) {
     Decoded<model::Location> d;
     if (patch) {
-      if (!*stored) {
+      if (!stored) {
         co_return wire::reply(404, 2003, "unknown location: PUT the full Location first");
       }
-      auto merged = merge_patch(**stored, ctx.req.body);
+      auto merged = merge_patch(*stored, ctx.req.body);
       if (!merged) {
         co_return invalid("PATCH must be a JSON object with last_updated");
       }
@@ -276,10 +282,10 @@ asio::awaitable<http::Response> OcpiHub::Impl::locations_push(Ctx& ctx, const mo
     }
     payload = encode(loc, Flavor::canonical);
   } else {
-    if (!*stored) {
+    if (!stored) {
       co_return wire::reply(404, 2003, "unknown location: PUT the full Location before its EVSEs");
     }
-    auto d = decode<model::Location>(**stored, DecodeOptions{false});
+    auto d = decode<model::Location>(*stored, DecodeOptions{false});
     if (!d) {
       co_return wire::reply(200, 3000, "stored location unreadable");
     }
@@ -367,8 +373,16 @@ asio::awaitable<http::Response> OcpiHub::Impl::locations_push(Ctx& ctx, const mo
   if (!broadcast) {
     visible.push_back(targets.front().party->id);
   }
-  auto existed = co_await store.put("locations", *owner, loc.id, encode(loc, Flavor::canonical),
-                                    loc.last_updated.unix_ms(), std::move(visible));
+  // For a full Location the pushed object is the stored one: encoded once. (Not a ?: inside the
+  // co_await expression: g++ 12 destroys such a temporary twice.)
+  std::string document;
+  if (rest.size() == 3) {
+    document = payload;
+  } else {
+    document = encode(loc, Flavor::canonical);
+  }
+  auto existed =
+      co_await store.put("locations", *owner, loc.id, std::move(document), loc.last_updated.unix_ms(), std::move(visible));
   if (!existed) {
     co_return wire::reply(200, 3000, "store unavailable; try again");
   }
