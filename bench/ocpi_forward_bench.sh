@@ -136,7 +136,7 @@ for kind in get put; do
   read -r n_rps n_p50 n_p99 n_bad < <(run "$work/$kind.lua" "http://127.0.0.1:$proxy$path")
   n_cpu=$(python3 -c "print(f'{($(cpu "$(proxy_worker)") - $n_cpu0) * 1e6 / ($n_rps * ${duration%s}):.1f}')")
   if [[ -n "${PROFILE:-}" ]]; then  # PROFILE=dir: perf profile of the hub during its run
-    perf record -q -F 299 --call-graph dwarf,16384 -p "$hub_pid" -o "$PROFILE/$kind.perf" -- sleep "${duration%s}" >/dev/null 2>&1 &
+    perf record -q -F "${PERF_FREQ:-299}" --call-graph dwarf,16384 -p "$hub_pid" -o "$PROFILE/$kind.perf" -- sleep "${duration%s}" >/dev/null 2>&1 &
   fi
   if [[ -n "${SYSCALLS:-}" ]]; then  # SYSCALLS=dir: syscall counts of the hub and of nginx
     timeout -s INT "${duration%s}" strace -c -f -p "$hub_pid" -o "$SYSCALLS/$kind-hub.txt" >/dev/null 2>&1 &

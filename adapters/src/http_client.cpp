@@ -658,10 +658,20 @@ asio::awaitable<ClientResult> HttpClient::request(ClientRequest req, Clock::time
       conn = attempt == 0 ? self->take(key) : nullptr;
       bool reused = conn != nullptr;
       if (!conn) {
-        conn = std::make_unique<Connection>(asio::make_strand(self->executor));
+        if (self->options.single_thread) {
+          conn = std::make_unique<Connection>(self->executor);
+        } else {
+          conn = std::make_unique<Connection>(asio::make_strand(self->executor));
+        }
       }
-      Exchange ex = co_await asio::co_spawn(conn->strand, self->attempt(*conn, *target, *out, reused, deadline),
-                                            asio::use_awaitable);
+      Exchange ex;
+      if (self->options.single_thread) {
+        // One thread runs everything: the attempt runs in this coroutine, no strand hop.
+        ex = co_await self->attempt(*conn, *target, *out, reused, deadline);
+      } else {
+        ex = co_await asio::co_spawn(conn->strand, self->attempt(*conn, *target, *out, reused, deadline),
+                                     asio::use_awaitable);
+      }
       if (ex.stale && attempt == 0 && Clock::now() < deadline) {
         discard(std::move(conn));
         continue;  // the pooled connection had been closed by the peer: once more on a fresh one

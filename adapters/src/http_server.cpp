@@ -460,7 +460,11 @@ asio::awaitable<void> HttpServer::Impl::sweep(std::shared_ptr<Impl> self) {
 
 asio::awaitable<void> HttpServer::Impl::accept_loop(std::shared_ptr<Impl> self) {
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kToken);
+    asio::any_io_executor where = ioc.get_executor();
+    if (!options.single_thread) {
+      where = asio::make_strand(ioc);
+    }
+    auto [ec, socket] = co_await acceptor.async_accept(where, kToken);
     if (ec) {
       if (draining || !acceptor.is_open() || ec == asio::error::operation_aborted) {
         co_return;

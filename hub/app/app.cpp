@@ -111,12 +111,37 @@ std::string load_or_create_admin_token(const std::string& data_dir) {
   return token;
 }
 
+/// Threads that run the io_context: the configured number, or by default all cores but one
+/// (Redis and the kernel need one: on 2 cores one io thread is measurably faster than two,
+/// docs/benchmarks.md).
+unsigned io_thread_count(const config::Config& c) {
+  if (c.threads != 0) {
+    return c.threads;
+  }
+  return std::max(1u, std::thread::hardware_concurrency() - 1);
+}
+
 struct App::Impl {
-  explicit Impl(config::Config c) : config(std::move(c)), redis_strand(asio::make_strand(ioc)) {}
+  explicit Impl(config::Config c)
+      : config(std::move(c)),
+        io_threads(io_thread_count(config)),
+        ioc(io_threads == 1 ? 1 : BOOST_ASIO_CONCURRENCY_HINT_DEFAULT),
+        redis_strand(redis_executor(ioc, io_threads)) {}
+
+  /// With one io thread, handlers are serialised already: no strand for Redis (nor for the HTTP
+  /// connections, see single_thread in the server and client options), saving a strand hop per
+  /// command.
+  static asio::any_io_executor redis_executor(asio::io_context& ioc, unsigned threads) {
+    if (threads == 1) {
+      return ioc.get_executor();
+    }
+    return asio::make_strand(ioc);
+  }
 
   config::Config config;
+  unsigned io_threads;
   asio::io_context ioc;
-  asio::strand<asio::io_context::executor_type> redis_strand;
+  asio::any_io_executor redis_strand;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::shared_ptr<spdlog::logger> log = hub::log::get("app");
 
@@ -260,6 +285,7 @@ struct App::Impl {
     // Forwarded requests run concurrently per partner: keep enough idle keep-alive connections
     // that a busy partner is not reconnected per request (16 made a connect/close per call).
     client_options.max_idle_per_host = 512;
+    client_options.single_thread = io_threads == 1;
     http_client = std::make_unique<http::HttpClient>(ioc.get_executor(), client_options);
     ocpi::HubOptions oo;
     oo.public_url = config.public_url;
@@ -330,13 +356,16 @@ struct App::Impl {
     };
     admin = std::make_unique<admin::AdminApi>(admin_options, *registry, metrics, [this] { return ready(); },
                                               engine.get());
+    auto admin_listener = server_options("admin", config.admin);
+    admin_listener.single_thread = io_threads == 1;
     admin_server = std::make_unique<http::HttpServer>(
-        ioc, server_options("admin", config.admin),
+        ioc, std::move(admin_listener),
         [this](http::Request& req) { return admin->handle(req); },
         [this](const http::Request& req, const http::Response& resp, auto latency) {
           observe("admin", req, resp, latency);
         });
     auto api_options = server_options("api", config.api);
+    api_options.single_thread = io_threads == 1;
     api_options.body_limit_for = [rest = config.api.body_limit, soap = config.ochp.max_envelope_bytes](std::string_view target) {
       return ochp::ClearingHouse::handles(target) ? std::max(rest, soap) : rest;
     };
@@ -352,12 +381,6 @@ struct App::Impl {
       subscriber->start();
     });
     work.emplace(ioc.get_executor());
-    unsigned io_threads = config.threads;
-    if (io_threads == 0) {
-      // Leave a core to Redis and the kernel: on 2 cores one io thread is measurably faster than
-      // two (docs/benchmarks.md).
-      io_threads = std::max(1u, std::thread::hardware_concurrency() - 1);
-    }
     for (unsigned i = 0; i < io_threads; ++i) {
       threads.emplace_back([this] { ioc.run(); });
     }

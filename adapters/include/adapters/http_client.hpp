@@ -36,6 +36,9 @@ struct ClientOptions {
   bool verify_peer = true;                   ///< verify the server certificate and host name (https)
   std::string ca_file;                       ///< extra CA bundle (PEM); system defaults always loaded
   std::string user_agent = "roaming-hub";
+  /// The executor's io_context is run by one thread: connections use that executor instead of
+  /// a strand each, and a request's exchange runs in the calling coroutine (no strand hops).
+  bool single_thread = false;
 };
 
 struct ClientRequest {

@@ -37,6 +37,8 @@ struct ServerOptions {
   std::size_t max_connections = 4096;  ///< further connections are accepted and closed at once
   std::string tls_cert_file;           ///< PEM chain; TLS is on when cert and key are both set
   std::string tls_key_file;
+  /// The io_context is run by one thread: connections use its executor instead of a strand each.
+  bool single_thread = false;
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
