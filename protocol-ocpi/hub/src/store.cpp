@@ -13,11 +13,10 @@ namespace {
 namespace asio = boost::asio;
 
 // KEYS: object hash, broadcast index, owner index. ARGV: json, score, member, directed index
-// prefix, receivers... (none: broadcast). Returns 1 when the object existed.
+// prefix, receivers... (none: broadcast). Returns 1 when the object existed (every stored object
+// has its 'to' field, so one HGET tells).
 constexpr const char* kPut = R"lua(
-local existed = redis.call('EXISTS', KEYS[1])
 local old = redis.call('HGET', KEYS[1], 'to')
-redis.call('HSET', KEYS[1], 'json', ARGV[1])
 local receivers = {}
 local seen = {}
 if old and old ~= '*' and old ~= '' then
@@ -32,14 +31,16 @@ end
 for _, p in ipairs(receivers) do
   redis.call('ZADD', ARGV[4] .. p, ARGV[2], ARGV[3])
 end
+local to = '*'
 if broadcast then
   redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-  redis.call('HSET', KEYS[1], 'to', '*')
 else
-  redis.call('HSET', KEYS[1], 'to', table.concat(receivers, ','))
+  to = table.concat(receivers, ',')
 end
+redis.call('HSET', KEYS[1], 'json', ARGV[1], 'to', to)
 redis.call('SADD', KEYS[3], ARGV[3])
-return existed
+if old then return 1 end
+return 0
 )lua";
 
 // KEYS: object hash, broadcast index, owner index. ARGV: member, directed index prefix.
