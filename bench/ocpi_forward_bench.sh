@@ -122,6 +122,7 @@ curl -sf -X PUT -d "$location" -H 'Content-Type: application/json' -H "Authoriza
 
 # CPU seconds (user+system, all threads) a process has used so far.
 cpu() { awk '{printf "%.2f", ($14+$15)/'"$(getconf CLK_TCK)"'}' "/proc/$1/stat"; }
+sys() { awk '{printf "%.2f", $15/'"$(getconf CLK_TCK)"'}' "/proc/$1/stat"; }  # of which in the kernel
 proxy_worker() { pgrep -P "$(cat "$work/proxy.pid")" | head -1; }
 redis_pid=$(pgrep -P "$hub_pid" redis-server || true)
 run() { wrk -t2 -c64 -d"$duration" --latency -s "$1" "$2" | awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {print rps, p50, p99, (bad==""?0:bad)}'; }
@@ -132,22 +133,24 @@ for kind in get put; do
     timeout -s INT "${duration%s}" strace -c -f -p "$(cat "$work/proxy.pid")" $(pgrep -P "$(cat "$work/proxy.pid")" | sed 's/^/-p /') \
       -o "$SYSCALLS/$kind-nginx.txt" >/dev/null 2>&1 &
   fi
-  n_cpu0=$(cpu "$(proxy_worker)")
+  n_cpu0=$(cpu "$(proxy_worker)"); n_sys0=$(sys "$(proxy_worker)")
   read -r n_rps n_p50 n_p99 n_bad < <(run "$work/$kind.lua" "http://127.0.0.1:$proxy$path")
   n_cpu=$(python3 -c "print(f'{($(cpu "$(proxy_worker)") - $n_cpu0) * 1e6 / ($n_rps * ${duration%s}):.1f}')")
+  n_sys=$(python3 -c "print(f'{($(sys "$(proxy_worker)") - $n_sys0) * 1e6 / ($n_rps * ${duration%s}):.1f}')")
   if [[ -n "${PROFILE:-}" ]]; then  # PROFILE=dir: perf profile of the hub during its run
     perf record -q -F "${PERF_FREQ:-299}" --call-graph dwarf,16384 -p "$hub_pid" -o "$PROFILE/$kind.perf" -- sleep "${duration%s}" >/dev/null 2>&1 &
   fi
   if [[ -n "${SYSCALLS:-}" ]]; then  # SYSCALLS=dir: syscall counts of the hub and of nginx
     timeout -s INT "${duration%s}" strace -c -f -p "$hub_pid" -o "$SYSCALLS/$kind-hub.txt" >/dev/null 2>&1 &
   fi
-  h_cpu0=$(cpu "$hub_pid"); r_cpu0=$([[ -n $redis_pid ]] && cpu "$redis_pid" || echo 0)
+  h_cpu0=$(cpu "$hub_pid"); h_sys0=$(sys "$hub_pid"); r_cpu0=$([[ -n $redis_pid ]] && cpu "$redis_pid" || echo 0)
   read -r h_rps h_p50 h_p99 h_bad < <(run "$work/$kind.lua" "http://127.0.0.1:$hub_api$path")
   h_cpu=$(python3 -c "print(f'{($(cpu "$hub_pid") - $h_cpu0) * 1e6 / ($h_rps * ${duration%s}):.1f}')")
+  h_sys=$(python3 -c "print(f'{($(sys "$hub_pid") - $h_sys0) * 1e6 / ($h_rps * ${duration%s}):.1f}')")
   r_cpu=$(python3 -c "print(f'{($([[ -n $redis_pid ]] && cpu "$redis_pid" || echo 0) - $r_cpu0) * 1e6 / ($h_rps * ${duration%s}):.1f}')")
 
-  echo "$kind nginx : $n_rps req/s  p50 $n_p50  p99 $n_p99  non-2xx $n_bad  cpu/req ${n_cpu} us"
-  echo "$kind hub   : $h_rps req/s  p50 $h_p50  p99 $h_p99  non-2xx $h_bad  cpu/req ${h_cpu} us (+ redis ${r_cpu} us)"
+  echo "$kind nginx : $n_rps req/s  p50 $n_p50  p99 $n_p99  non-2xx $n_bad  cpu/req ${n_cpu} us (kernel ${n_sys})"
+  echo "$kind hub   : $h_rps req/s  p50 $h_p50  p99 $h_p99  non-2xx $h_bad  cpu/req ${h_cpu} us (kernel ${h_sys}) + redis ${r_cpu} us"
   python3 - "$h_rps" "$n_rps" "$h_p99" "$n_p99" <<'PY'
 import sys, re
 def ms(v):
