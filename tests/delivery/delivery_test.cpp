@@ -157,6 +157,69 @@ TEST_F(DeliveryTest, PublishIsIdempotentPerObjectState) {
   EXPECT_FALSE(items[0].delivery_id.empty());
 }
 
+TEST_F(DeliveryTest, AWriteAndItsEventsGoInOneScriptCallAndAreDelivered) {
+  start_engine("a");
+  // An adapter's own write (here: a hash of the object) with the events it causes.
+  static constexpr const char* kWrite = R"lua(
+local existed = redis.call('EXISTS', KEYS[1])
+redis.call('HSET', KEYS[1], 'json', ARGV[1])
+return existed
+)lua";
+  auto write = [](std::string json) {
+    return hub::bus::Write{kWrite, {"test:obj:CDR-1"}, {std::move(json)}};
+  };
+  std::vector<Event> two{cdr("emsp", 1), cdr("emsp2", 1), Event{"cpo", "", Kind::cdr, "x", "{}"}};
+  auto w = run([&]() { return bus_.write_and_publish(write("{\"v\":1}"), two); });
+  ASSERT_TRUE(w.write) << w.write.error().message();
+  ASSERT_FALSE(w.write->is_error()) << w.write->str;
+  EXPECT_EQ(w.write->integer, 0);  // the object was new
+  ASSERT_EQ(w.published.size(), 3u);
+  ASSERT_TRUE(w.published[0]);
+  ASSERT_TRUE(w.published[1]);
+  EXPECT_FALSE(w.published[0]->duplicate);
+  EXPECT_NE(w.published[0]->id.find("emsp:"), std::string::npos);
+  EXPECT_EQ(w.published[2].error(), Errc::invalid_request);  // no destination: not sent
+  ASSERT_TRUE(receiver_.wait_until([&] { return receiver_.total("emsp") == 1 && receiver_.total("emsp2") == 1; }));
+  EXPECT_EQ(receiver_.items("emsp")[0].payload, "{\"id\":\"CDR-1\"}");
+
+  // The same again: the write sees the object, the events are duplicates (not queued again).
+  auto again = run([&]() { return bus_.write_and_publish(write("{\"v\":2}"), {cdr("emsp", 1)}); });
+  ASSERT_TRUE(again.write);
+  EXPECT_EQ(again.write->integer, 1);
+  ASSERT_TRUE(again.published[0]);
+  EXPECT_TRUE(again.published[0]->duplicate);
+  EXPECT_EQ(again.published[0]->id, w.published[0]->id);
+  auto stored = run([&]() { return client_.command({"HGET", "test:obj:CDR-1", "json"}); });
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->str, "{\"v\":2}");
+
+  // A write that fails queues nothing.
+  static constexpr const char* kFailing = "return redis.call('INCR', KEYS[1])";
+  ASSERT_TRUE(run([&]() { return client_.command({"SET", "test:text", "not a number"}); }));
+  auto failed = run([&]() {
+    return bus_.write_and_publish(hub::bus::Write{kFailing, {"test:text"}, {}}, {cdr("emsp", 2)});
+  });
+  ASSERT_TRUE(failed.write);
+  EXPECT_TRUE(failed.write->is_error());
+  ASSERT_EQ(failed.published.size(), 1u);
+  EXPECT_FALSE(failed.published[0]);
+  // ... while a later event is delivered after it: CDR-2 never arrived, CDR-3 does.
+  ASSERT_TRUE(publish(cdr("emsp", 3)));
+  ASSERT_TRUE(receiver_.wait_until([&] { return receiver_.total("emsp") == 2; }));
+  auto items = receiver_.items("emsp");
+  EXPECT_EQ(items[1].payload, "{\"id\":\"CDR-3\"}");
+}
+
+TEST_F(DeliveryTest, AWriteAndItsEventsFailTogetherWhileRedisIsDown) {
+  redis_.kill();
+  static constexpr const char* kWrite = "return redis.call('SET', KEYS[1], ARGV[1])";
+  auto down = run([&]() { return bus_.write_and_publish(hub::bus::Write{kWrite, {"k"}, {"v"}}, {cdr("emsp", 4)}); });
+  ASSERT_FALSE(down.write);
+  EXPECT_TRUE(down.write.error() == Errc::unavailable || down.write.error() == Errc::deadline_exceeded);
+  ASSERT_EQ(down.published.size(), 1u);
+  EXPECT_FALSE(down.published[0]);
+}
+
 TEST_F(DeliveryTest, PublishFailsRetryablyWhileRedisIsDown) {
   redis_.kill();
   auto r = publish(cdr("emsp", 1));

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <array>
+#include <map>
 #include <chrono>
 
 namespace hub::bus {
@@ -114,6 +115,10 @@ struct Bus::Impl {
   store::RedisClient& redis;
   BusOptions options;
   std::string publish_sha;  ///< SHA1 of kPublish once loaded (EVALSHA saves sending the script)
+  /// Combined scripts by Write script text (a few constants of the protocol adapters).
+  std::map<std::string, std::string, std::less<>> combined;
+
+  asio::awaitable<Written> write_and_publish(Write write, std::vector<Event> events);
 
   asio::awaitable<bool> load_script() {
     std::vector<std::string> cmd{"SCRIPT", "LOAD", scripts::kPublish};
@@ -126,7 +131,8 @@ struct Bus::Impl {
   }
 
   /// The publish command of `e`; takes e.payload (moved into the command).
-  std::vector<std::string> command_for(Event& e, unsigned& lane) const {
+  /// script=false: only the 3 keys and 9 arguments (for the combined script of a Write).
+  std::vector<std::string> command_for(Event& e, unsigned& lane, bool script = true) const {
     lane = keys::lane_of(e.kind, e.key, options.lanes);
     auto stream = keys::lane_stream(e.destination, lane);
     auto sum = digest(e.payload);
@@ -135,13 +141,15 @@ struct Bus::Impl {
     // Built element by element: a braced list would copy every string, the payload included.
     std::vector<std::string> cmd;
     cmd.reserve(15);
-    cmd.emplace_back(publish_sha.empty() ? "EVAL" : "EVALSHA");
-    if (publish_sha.empty()) {
-      cmd.emplace_back(scripts::kPublish);
-    } else {
-      cmd.push_back(publish_sha);
+    if (script) {
+      cmd.emplace_back(publish_sha.empty() ? "EVAL" : "EVALSHA");
+      if (publish_sha.empty()) {
+        cmd.emplace_back(scripts::kPublish);
+      } else {
+        cmd.push_back(publish_sha);
+      }
+      cmd.emplace_back("3");
     }
-    cmd.emplace_back("3");
     cmd.push_back(stream);
     cmd.push_back(keys::object_state(e.destination, e.kind, e.key));
     cmd.emplace_back(keys::kActive);
@@ -219,6 +227,114 @@ struct Bus::Impl {
     co_return out;
   }
 };
+
+namespace {
+
+/// The combined script of a Write and the publishes it causes: both bodies as local functions
+/// (their KEYS and ARGV parameters shadow the globals, so the bodies run unchanged), then a
+/// driver. ARGV[1], ARGV[2]: the write's key and argument counts; the write's keys and
+/// arguments follow, then 3 keys and 9 arguments per event (Impl::command_for's layout).
+/// Returns {write's reply, {new, id} per event}.
+std::string combined_script(std::string_view write) {
+  std::string s;
+  s.reserve(write.size() + std::char_traits<char>::length(scripts::kPublish) + 700);
+  s += "local function write(KEYS, ARGV)\n";
+  s += write;
+  s += "\nend\nlocal function publish(KEYS, ARGV)\n";
+  s += scripts::kPublish;
+  s += R"lua(
+end
+local nk = tonumber(ARGV[1])
+local na = tonumber(ARGV[2])
+local k, a = {}, {}
+for i = 1, nk do k[i] = KEYS[i] end
+for i = 1, na do a[i] = ARGV[2 + i] end
+local out = {write(k, a)}
+local ki, ai = nk, 2 + na
+while ki < #KEYS do
+  local ea = {}
+  for j = 1, 9 do ea[j] = ARGV[ai + j] end
+  out[#out + 1] = publish({KEYS[ki + 1], KEYS[ki + 2], KEYS[ki + 3]}, ea)
+  ki, ai = ki + 3, ai + 9
+end
+return out
+)lua";
+  return s;
+}
+
+}  // namespace
+
+asio::awaitable<Written> Bus::Impl::write_and_publish(Write write, std::vector<Event> events) {
+  Written out;
+  out.published.assign(events.size(), Result<Published>(make_error_code(Errc::invalid_request)));
+  auto it = combined.find(write.script);
+  if (it == combined.end()) {
+    it = combined.emplace(std::string(write.script), combined_script(write.script)).first;
+  }
+  std::vector<std::string> cmd;
+  std::vector<std::size_t> sent;
+  std::vector<unsigned> lanes(events.size());
+  std::vector<std::vector<std::string>> per_event;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (events[i].destination.empty() || events[i].key.empty()) {
+      continue;
+    }
+    per_event.push_back(command_for(events[i], lanes[i], /*script=*/false));
+    sent.push_back(i);
+  }
+  cmd.reserve(5 + write.keys.size() + write.args.size() + per_event.size() * 12);
+  cmd.emplace_back("EVAL");
+  cmd.push_back(it->second);
+  cmd.push_back(std::to_string(write.keys.size() + 3 * per_event.size()));
+  for (auto& k : write.keys) {
+    cmd.push_back(std::move(k));
+  }
+  for (auto& e : per_event) {  // keys: the command's elements 0..2
+    for (std::size_t j = 0; j < 3; ++j) {
+      cmd.push_back(std::move(e[j]));
+    }
+  }
+  cmd.push_back(std::to_string(write.keys.size()));
+  cmd.push_back(std::to_string(write.args.size()));
+  for (auto& a : write.args) {
+    cmd.push_back(std::move(a));
+  }
+  for (auto& e : per_event) {  // arguments: the command's elements 3..11
+    for (std::size_t j = 3; j < e.size(); ++j) {
+      cmd.push_back(std::move(e[j]));
+    }
+  }
+  auto r = co_await redis.command(std::move(cmd));
+  if (!r) {
+    out.write = r.error();
+    for (auto i : sent) {
+      out.published[i] = r.error();
+    }
+    co_return out;
+  }
+  if (r->is_error() || r->type != store::Reply::Type::array || r->elements.size() != sent.size() + 1) {
+    if (r->is_error()) {
+      out.write = std::move(*r);  // the script's error, for the caller's log
+    } else {
+      out.write = make_error_code(Errc::internal);
+    }
+    for (auto i : sent) {
+      out.published[i] = make_error_code(Errc::internal);
+    }
+    co_return out;
+  }
+  out.write = std::move(r->elements[0]);
+  for (std::size_t j = 0; j < sent.size(); ++j) {
+    out.published[sent[j]] = decode(events[sent[j]], lanes[sent[j]], r->elements[j + 1]);
+  }
+  co_return out;
+}
+
+asio::awaitable<Written> Bus::write_and_publish(Write write, std::vector<Event> events) {
+  auto impl = impl_;
+  co_return co_await asio::co_spawn(impl->executor, impl->write_and_publish(std::move(write), std::move(events)),
+                                    asio::use_awaitable);
+}
 
 Bus::Bus(asio::any_io_executor redis_executor, store::RedisClient& redis, BusOptions options)
     : impl_(std::make_shared<Impl>(Impl{std::move(redis_executor), redis, options})) {}

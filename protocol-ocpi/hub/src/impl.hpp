@@ -114,6 +114,12 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
   boost::asio::awaitable<http::Response> publish(Ctx& ctx, const std::vector<Target>& targets, bus::Kind kind,
                                                  std::string key, const std::string& canonical, bool broadcast,
                                                  const model::PartyRef& from, http::Response ok);
+  /// Stores a pushed object (`write`, from ObjectStore::put_write) and queues its events to
+  /// `targets` in one Redis script call. Returns whether the object existed; an error when the
+  /// push was not accepted (the sender gets 3000 and sends it again).
+  boost::asio::awaitable<Result<int>> store_and_publish(Ctx& ctx, const std::vector<Target>& targets, bus::Kind kind,
+                                                        const std::string& key, const std::string& canonical,
+                                                        bool broadcast, const model::PartyRef& from, bus::Write write);
 
   /// The party (and role ref) holding a role with this reference.
   Target find_target(const routing::RoutingTable& table, const model::PartyRef& ref) const;

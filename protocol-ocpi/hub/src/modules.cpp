@@ -232,6 +232,35 @@ asio::awaitable<http::Response> OcpiHub::Impl::publish(Ctx& ctx, const std::vect
   co_return ok;
 }
 
+asio::awaitable<Result<int>> OcpiHub::Impl::store_and_publish(Ctx& ctx, const std::vector<Target>& targets,
+                                                              bus::Kind kind, const std::string& key,
+                                                              const std::string& canonical, bool broadcast,
+                                                              const model::PartyRef& from, bus::Write write) {
+  std::vector<bus::Event> events;
+  events.reserve(targets.size());
+  for (const auto& t : targets) {
+    events.push_back({ctx.party->id, t.party->id, kind, key, with_route(canonical, broadcast ? options.hub_ref : from, t.ref)});
+  }
+  auto written = co_await bus.write_and_publish(std::move(write), std::move(events));
+  auto existed = ObjectStore::put_result(written.write);
+  if (existed) {
+    for (const auto& res : written.published) {
+      if (!res) {
+        existed = res.error();
+        break;
+      }
+    }
+  }
+  if (!existed) {
+    std::string why = existed.error().message();
+    if (written.write && written.write->is_error()) {
+      why = written.write->str;
+    }
+    log->warn("{}", hub::log::with("push not stored and queued", {{"key", key}, {"error", why}}));
+  }
+  co_return existed;
+}
+
 asio::awaitable<http::Response> OcpiHub::Impl::locations_push(Ctx& ctx, const model::PartyRef& from,
                                                               std::vector<std::string> rest) {
   auto owner = model::make_party_ref(rest[0], rest[1]);
@@ -381,14 +410,14 @@ asio::awaitable<http::Response> OcpiHub::Impl::locations_push(Ctx& ctx, const mo
   } else {
     document = encode(loc, Flavor::canonical);
   }
-  auto existed =
-      co_await store.put("locations", *owner, loc.id, std::move(document), loc.last_updated.unix_ms(), std::move(visible));
+  auto write = ObjectStore::put_write("locations", *owner, loc.id, std::move(document), loc.last_updated.unix_ms(),
+                                      std::move(visible));
+  auto existed = co_await store_and_publish(ctx, targets, kind, key, payload, broadcast, from, std::move(write));
   if (!existed) {
-    co_return wire::reply(200, 3000, "store unavailable; try again");
+    co_return wire::reply(200, 3000, "the hub could not store and queue the push; send it again");
   }
   bool created = rest.size() == 3 ? !*existed : true;
-  co_return co_await publish(ctx, targets, kind, key, payload, broadcast, from,
-                             wire::reply(created && !patch ? 201 : 200, 1000, ""));
+  co_return wire::reply(created && !patch ? 201 : 200, 1000, "");
 }
 
 asio::awaitable<http::Response> OcpiHub::Impl::object_push(Ctx& ctx, const model::PartyRef& from,
@@ -520,12 +549,12 @@ asio::awaitable<http::Response> OcpiHub::Impl::object_push(Ctx& ctx, const model
   if (!broadcast && !targets.empty()) {
     visible.push_back(targets.front().party->id);
   }
-  auto existed = co_await store.put(mod, *owner, id, canonical, last_updated, std::move(visible));
+  auto write = ObjectStore::put_write(mod, *owner, id, canonical, last_updated, std::move(visible));
+  auto existed = co_await store_and_publish(ctx, targets, kind, key, canonical, broadcast, from, std::move(write));
   if (!existed) {
-    co_return wire::reply(200, 3000, "store unavailable; try again");
+    co_return wire::reply(200, 3000, "the hub could not store and queue the push; send it again");
   }
-  co_return co_await publish(ctx, targets, kind, key, canonical, broadcast, from,
-                             wire::reply(!*existed && method == "PUT" ? 201 : 200, 1000, ""));
+  co_return wire::reply(!*existed && method == "PUT" ? 201 : 200, 1000, "");
 }
 
 asio::awaitable<http::Response> OcpiHub::Impl::cdr_post(Ctx& ctx, const model::PartyRef& from) {
@@ -548,17 +577,18 @@ asio::awaitable<http::Response> OcpiHub::Impl::cdr_post(Ctx& ctx, const model::P
   }
   auto canonical = encode(cdr, Flavor::canonical);
   std::vector<std::string> visible{t.party->id};
-  auto existed = co_await store.put("cdrs", owner, cdr.id, canonical, cdr.last_updated.unix_ms(), std::move(visible));
-  if (!existed) {
-    co_return wire::reply(200, 3000, "store unavailable; try again");
+  auto key = key_escape(owner.country_code) + "/" + key_escape(owner.party_id) + "/" + key_escape(cdr.id);
+  std::vector<Target> targets{t};
+  auto write = ObjectStore::put_write("cdrs", owner, cdr.id, canonical, cdr.last_updated.unix_ms(), std::move(visible));
+  auto stored = co_await store_and_publish(ctx, targets, bus::Kind::cdr, key, canonical, false, from, std::move(write));
+  if (!stored) {
+    co_return wire::reply(200, 3000, "the hub could not store and queue the CDR; send it again");
   }
   auto ok = wire::reply(201, 1000, "");
   // One opaque segment, as the cdrs Receiver interface describes {cdr_id}: "CC:PID:ID".
   ok.headers.emplace_back("Location", module_url("receiver", "cdrs") + "/" +
                                           escape_segment(owner.country_code + ":" + owner.party_id + ":" + cdr.id));
-  auto key = key_escape(owner.country_code) + "/" + key_escape(owner.party_id) + "/" + key_escape(cdr.id);
-  std::vector<Target> targets{t};
-  co_return co_await publish(ctx, targets, bus::Kind::cdr, key, canonical, false, from, std::move(ok));
+  co_return ok;
 }
 
 asio::awaitable<http::Response> OcpiHub::Impl::receiver_get(Ctx& ctx, std::string_view module,

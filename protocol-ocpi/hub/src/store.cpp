@@ -149,6 +149,34 @@ asio::awaitable<Result<int>> ObjectStore::put(std::string module, model::PartyRe
   co_return r->integer == 1 ? 1 : 0;
 }
 
+bus::Write ObjectStore::put_write(const std::string& module, const model::PartyRef& owner, std::string_view id,
+                                  std::string json, std::int64_t last_updated_ms,
+                                  std::vector<std::string> visible_to) {
+  auto m = member(owner, id);
+  bus::Write w;
+  w.script = kPut;
+  w.keys = {object_prefix(module) + m, broadcast_index(module), owner_index(module, id)};
+  w.args.reserve(4 + visible_to.size());
+  w.args.push_back(std::move(json));
+  w.args.push_back(std::to_string(last_updated_ms));
+  w.args.push_back(std::move(m));
+  w.args.push_back(directed_prefix(module));
+  for (auto& p : visible_to) {
+    w.args.push_back(std::move(p));
+  }
+  return w;
+}
+
+Result<int> ObjectStore::put_result(const Result<store::Reply>& reply) {
+  if (!reply) {
+    return reply.error();
+  }
+  if (reply->is_error()) {
+    return make_error_code(Errc::unavailable);
+  }
+  return reply->integer == 1 ? 1 : 0;
+}
+
 asio::awaitable<Result<int>> ObjectStore::remove(std::string module, model::PartyRef owner, std::string id) {
   auto m = member(owner, id);
   std::vector<std::string> cmd{"EVAL",

@@ -3,6 +3,7 @@
 
 #include "wire.hpp"
 
+#include <hub/bus/bus.hpp>
 #include <hub/core/error.hpp>
 #include <hub/model/ids.hpp>
 #include <hub/store/redis.hpp>
@@ -42,6 +43,11 @@ class ObjectStore {
   boost::asio::awaitable<Result<int>> put(std::string module, model::PartyRef owner, std::string id,
                                            std::string json, std::int64_t last_updated_ms,
                                            std::vector<std::string> visible_to);
+  /// put() as a bus::Write, to run in the same script call as the events of the push
+  /// (Bus::write_and_publish); put_result() reads its reply (whether the object existed).
+  static bus::Write put_write(const std::string& module, const model::PartyRef& owner, std::string_view id,
+                              std::string json, std::int64_t last_updated_ms, std::vector<std::string> visible_to);
+  static Result<int> put_result(const Result<store::Reply>& reply);
   boost::asio::awaitable<Result<int>> remove(std::string module, model::PartyRef owner, std::string id);
   /// Objects visible to `reader` (party id) filtered by last_updated in [from, to), paginated.
   boost::asio::awaitable<Result<StoredPage>> list(std::string module, std::string reader, wire::Page page,

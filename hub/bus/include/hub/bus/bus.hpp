@@ -2,6 +2,7 @@
 #pragma once
 
 #include <hub/core/error.hpp>
+#include <hub/store/redis.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -58,6 +59,23 @@ struct Published {
   std::string id;          ///< delivery id ("<destination>:<lane>:<stream entry id>")
 };
 
+/// A protocol adapter's own Redis write (a Lua script body using KEYS and ARGV, e.g. its store
+/// of the pushed object) run in the same script call as the events it causes, so the write and
+/// the events are accepted together, in one round trip.
+struct Write {
+  std::string_view script;  ///< a constant: its text identifies the combined script (cached)
+  std::vector<std::string> keys;
+  std::vector<std::string> args;
+};
+
+/// What write_and_publish() did: the write script's reply and one result per event. When the
+/// call failed `write` is an error (Redis unreachable, deadline) or an error Reply (the script
+/// failed) and no event result is a success.
+struct Written {
+  Result<store::Reply> write = make_error_code(Errc::internal);
+  std::vector<Result<Published>> published;
+};
+
 /// Bus settings shared by publishers and the delivery engine (all instances must agree on lanes).
 struct BusOptions {
   unsigned lanes = 16;  ///< per-destination parallelism; one object always maps to the same lane
@@ -79,6 +97,8 @@ class Bus {
   /// Queues several events in one round trip (fan-out of one push). All or nothing is not
   /// guaranteed across events, but each result says whether its event was written.
   boost::asio::awaitable<std::vector<Result<Published>>> publish_many(std::vector<Event> events);
+  /// Runs `write` and queues `events` in one Redis script call: atomically, one round trip.
+  boost::asio::awaitable<Written> write_and_publish(Write write, std::vector<Event> events);
 
   const BusOptions& options() const noexcept;
 
