@@ -9,8 +9,9 @@ namespace hub::bus::scripts {
 // ARGV: source, kind, key, payload, accepted_at_ms, digest, state_ttl_s (0: none), notify channel, stream
 // Returns {1, entry id} when queued, {0, id of the earlier entry} for a repeated state.
 inline constexpr const char* kPublish = R"lua(
-if redis.call('HGET', KEYS[2], 'd') == ARGV[6] then
-  return {0, redis.call('HGET', KEYS[2], 'id') or ''}
+local prev = redis.call('HMGET', KEYS[2], 'd', 'id')
+if prev[1] == ARGV[6] then
+  return {0, prev[2] or ''}
 end
 local id = redis.call('XADD', KEYS[1], '*', 's', ARGV[1], 'k', ARGV[2], 'o', ARGV[3], 'p', ARGV[4], 'a', ARGV[5])
 redis.call('HSET', KEYS[2], 'd', ARGV[6], 'id', id)

@@ -14,7 +14,7 @@ namespace asio = boost::asio;
 
 // KEYS: object hash, broadcast index, owner index. ARGV: json, score, member, directed index
 // prefix, receivers... (none: broadcast). Returns 1 when the object existed (every stored object
-// has its 'to' field, so one HGET tells).
+// has its 'to' field, so one HGET tells; an existing object is in its owner index already).
 constexpr const char* kPut = R"lua(
 local old = redis.call('HGET', KEYS[1], 'to')
 local receivers = {}
@@ -38,8 +38,8 @@ else
   to = table.concat(receivers, ',')
 end
 redis.call('HSET', KEYS[1], 'json', ARGV[1], 'to', to)
-redis.call('SADD', KEYS[3], ARGV[3])
 if old then return 1 end
+redis.call('SADD', KEYS[3], ARGV[3])
 return 0
 )lua";
 
