@@ -449,6 +449,20 @@ TEST_F(OcpiHubTest, SessionsCdrsAndTokensWithOpenRoutingAndAuthorize) {
   // Broken JSON: 400.
   auto broken = cpo1.call_invalid("POST", url("receiver", "cdrs"), "{\"id\":", std::nullopt);
   EXPECT_EQ(broken.status, 400);
+  // Nesting millions of levels deep (3 MB, within the body limit; far beyond what a recursive
+  // parser's stack holds): refused, the hub keeps running.
+  for (const char* open : {"[", "{\"a\":"}) {
+    std::string deep;
+    while (deep.size() < 3000000) {
+      deep += open;
+    }
+    auto nested = cpo1.call_invalid("POST", url("receiver", "cdrs"), deep, std::nullopt);
+    EXPECT_EQ(nested.status, 400) << open;
+    auto put = cpo1.call_invalid("PUT", url("receiver", "locations") + "/NL/CP1/DEEP", deep, std::nullopt);
+    EXPECT_EQ(put.status, 400) << open;
+  }
+  auto still = cpo1.call_routed("GET", location, {}, std::nullopt);
+  EXPECT_EQ(still.status, 200);
 }
 
 TEST_F(OcpiHubTest, CommandResultIsRoutedBackToTheRequester) {

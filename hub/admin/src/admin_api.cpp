@@ -146,7 +146,8 @@ std::optional<http::Response> parse_object(const std::string& body, rapidjson::D
   if (body.empty()) {
     return error(400, "a JSON object body is required");
   }
-  doc.Parse<rapidjson::kParseStopWhenDoneFlag>(body.data(), body.size());
+  // Iterative: no recursion on the stack however deep the body nests.
+  doc.Parse<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (doc.HasParseError()) {
     return error(400, std::string("malformed JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
                           rapidjson::GetParseError_En(doc.GetParseError()));

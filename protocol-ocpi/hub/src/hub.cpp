@@ -63,7 +63,7 @@ struct PeerCredentials {
 
 std::optional<PeerCredentials> parse_credentials(std::string_view json, std::string& error) {
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());  // iterative: any depth
   if (d.HasParseError() || !d.IsObject()) {
     error = "body is not a JSON object";
     return std::nullopt;
@@ -347,7 +347,7 @@ asio::awaitable<Result<void>> OcpiHub::Impl::read_endpoints(std::string versions
   auto data = wire::envelope_data(res.response.body);
   rapidjson::Document d;
   if (data) {
-    d.Parse(data->data(), data->size());
+    d.Parse<rapidjson::kParseIterativeFlag>(data->data(), data->size());
   }
   if (!data || d.HasParseError() || !d.IsArray()) {
     failure = "versions answer has no version list";
@@ -371,7 +371,7 @@ asio::awaitable<Result<void>> OcpiHub::Impl::read_endpoints(std::string versions
   data = wire::envelope_data(res.response.body);
   rapidjson::Document dd;
   if (data) {
-    dd.Parse(data->data(), data->size());
+    dd.Parse<rapidjson::kParseIterativeFlag>(data->data(), data->size());
   }
   const rapidjson::Value* list = data && !dd.HasParseError() ? member(dd, "endpoints") : nullptr;
   if (list == nullptr || !list->IsArray()) {

@@ -5,6 +5,8 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -84,8 +86,58 @@ std::string query_escape(std::string_view s) {
   return out;
 }
 
+/// Untrusted JSON nests at most this deep (as the codec's kMaxJsonDepth): the parse is iterative
+/// (no recursion on the stack), and what walks a parsed document recursively (Accept when
+/// re-serialising) stays shallow.
+constexpr std::size_t kMaxDepth = 64;
+
+/// Validates JSON without building a document; `object`: whether the top value is an object.
+struct Shape : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Shape> {
+  std::size_t depth = 0;
+  bool first = true;
+  bool object = false;
+  bool Default() {
+    first = false;
+    return true;
+  }
+  bool open(bool is_object) {
+    if (first) {
+      object = is_object;
+      first = false;
+    }
+    return ++depth <= kMaxDepth;
+  }
+  bool StartObject() { return open(true); }
+  bool StartArray() { return open(false); }
+  bool EndObject(rapidjson::SizeType) {
+    --depth;
+    return true;
+  }
+  bool EndArray(rapidjson::SizeType) {
+    --depth;
+    return true;
+  }
+};
+
+constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
+
+/// Valid JSON nesting at most kMaxDepth (null when not); `object` as in Shape.
+bool well_formed(std::string_view json, bool* object = nullptr) {
+  Shape shape;
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream in(json.data(), json.size());
+  bool ok = !reader.Parse<kParseFlags>(in, shape).IsError();
+  if (object != nullptr) {
+    *object = ok && shape.object;
+  }
+  return ok;
+}
+
 bool parse_doc(rapidjson::Document& d, std::string_view json) {
-  d.Parse<rapidjson::kParseNumbersAsStringsFlag>(json.data(), json.size());
+  if (!well_formed(json)) {
+    return false;
+  }
+  d.Parse<kParseFlags>(json.data(), json.size());
   return !d.HasParseError();
 }
 
@@ -408,8 +460,8 @@ bool has_member(std::string_view json, std::string_view name) {
 }
 
 bool is_object(std::string_view json) {
-  rapidjson::Document d;
-  return parse_doc(d, json) && d.IsObject();
+  bool object = false;
+  return well_formed(json, &object) && object;
 }
 
 }  // namespace hub::ocpi::wire
