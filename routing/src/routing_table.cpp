@@ -5,14 +5,34 @@
 
 namespace hub::routing {
 
+namespace {
+
+std::string ref_key(std::string_view cc, std::string_view pid) {
+  std::string k;
+  k.reserve(cc.size() + pid.size() + 1);
+  k.append(cc);
+  k.push_back(' ');
+  k.append(pid);
+  for (auto& c : k) {
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 'a' + 'A');
+    }
+  }
+  return k;
+}
+
+}  // namespace
+
 RoutingTable::RoutingTable(std::vector<model::Party> parties, std::uint64_t version)
     : parties_(std::move(parties)), version_(version) {
   std::sort(parties_.begin(), parties_.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   for (std::size_t i = 0; i < parties_.size(); ++i) {
     const auto& p = parties_[i];
     by_id_.emplace(p.id, i);
-    for (const auto& r : p.roles) {
+    for (std::size_t j = 0; j < p.roles.size(); ++j) {
+      const auto& r = p.roles[j];
       by_role_.emplace(std::make_tuple(r.role, r.ref.country_code, r.ref.party_id), i);
+      by_ref_.emplace(ref_key(r.ref.country_code, r.ref.party_id), std::make_pair(i, j));  // keeps the first
     }
     if (p.protocol == model::Protocol::ochp && !p.ochp.username.empty()) {
       by_ochp_user_.emplace(p.ochp.username, i);
@@ -26,6 +46,18 @@ RoutingTable::RoutingTable(std::vector<model::Party> parties, std::uint64_t vers
       }
     }
   }
+}
+
+const model::Party* RoutingTable::holder(const model::PartyRef& ref, model::PartyRef* role_ref) const {
+  auto it = by_ref_.find(ref_key(ref.country_code, ref.party_id));
+  if (it == by_ref_.end()) {
+    return nullptr;
+  }
+  const auto& p = parties_[it->second.first];
+  if (role_ref != nullptr) {
+    *role_ref = p.roles[it->second.second].ref;
+  }
+  return &p;
 }
 
 const model::Party* RoutingTable::find(std::string_view id) const {

@@ -41,6 +41,24 @@ TEST(RoutingTable, ResolvesByRoleAndPartyIdCaseInsensitively) {
   EXPECT_EQ(t.resolve(Role::cpo, {"DEU", "ABC"}), nullptr);
 }
 
+TEST(RoutingTable, TheHolderOfAReferenceAnyRole) {
+  auto t = table();
+  PartyRef role;
+  auto* p = t.holder({"nl", "xyz"}, &role);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->id, "p2");
+  EXPECT_EQ(role.country_code, "NL");  // as registered, not as asked
+  EXPECT_EQ(role.party_id, "XYZ");
+  EXPECT_EQ(t.holder({"DE", "8AA"})->id, "p3");
+  EXPECT_EQ(t.holder({"DE", "ABD"}), nullptr);
+  EXPECT_EQ(t.holder({"D", "EABC"}), nullptr);  // the parts do not run together
+  // Two parties with one reference (different roles): the first in id order.
+  auto a = party("b-second", Protocol::ocpi, {{Role::cpo, {"FR", "ONE"}}});
+  auto b = party("a-first", Protocol::ocpi, {{Role::emsp, {"FR", "ONE"}}});
+  RoutingTable two({a, b}, 1);
+  EXPECT_EQ(two.holder({"FR", "ONE"})->id, "a-first");
+}
+
 TEST(RoutingTable, ResolvesEveryEmi3SpellingOfAnOperatorOrProvider) {
   auto t = table();
   for (auto prefix : {"DE*ABC", "DEABC", "DE-ABC", "de*abc"}) {

@@ -136,5 +136,11 @@ bool holds(const model::Party& p, const model::PartyRef& ref);
 /// Percent-escapes the characters that separate parts of a bus key ('/', '|', '?', '%').
 std::string key_escape(std::string_view s);
 std::string upper(std::string_view s);
+/// ASCII case-insensitive equality (ids, header names), without building upper-cased copies.
+bool iequal(std::string_view a, std::string_view b) noexcept;
+/// Whether a role reference equals `ref` (country_code and party_id, case-insensitive).
+inline bool same_ref_ci(const model::PartyRef& a, const model::PartyRef& b) noexcept {
+  return iequal(a.country_code, b.country_code) && iequal(a.party_id, b.party_id);
+}
 
 }  // namespace hub::ocpi

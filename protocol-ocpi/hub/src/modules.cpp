@@ -25,7 +25,7 @@ std::string random_hex(std::size_t bytes) {
   return out;
 }
 
-bool same(std::string_view a, std::string_view b) { return upper(a) == upper(b); }
+bool same(std::string_view a, std::string_view b) { return iequal(a, b); }
 
 bool same_ref(const model::PartyRef& a, const model::PartyRef& b) {
   return same(a.country_code, b.country_code) && same(a.party_id, b.party_id);
@@ -993,14 +993,15 @@ asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, const Target& t
   r.content_type = ct.empty() ? "application/json" : std::string(ct);
   std::string hub_base = module_url(interface == "SENDER" ? "sender" : "receiver", module);
   for (const auto& [k, v] : res.response.headers) {
-    if (k.size() == 4 && upper(k) == "LINK") {
+    if (iequal(k, "Link")) {
       auto value = v;
       auto pos = value.find(base);
       if (pos != std::string::npos) {
         value.replace(pos, base.size(), hub_base);
       }
       r.headers.emplace_back("Link", value);
-    } else if (upper(k) == "X-TOTAL-COUNT" || upper(k) == "X-LIMIT" || upper(k).rfind("OCPI-", 0) == 0) {
+    } else if (iequal(k, "X-Total-Count") || iequal(k, "X-Limit") ||
+               (k.size() > 5 && iequal(std::string_view(k).substr(0, 5), "OCPI-"))) {
       r.headers.emplace_back(k, v);
     }
   }

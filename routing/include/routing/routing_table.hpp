@@ -28,6 +28,9 @@ class RoutingTable {
   const model::Party* find(std::string_view id) const;
   /// The party holding (role, country_code, party_id), any status.
   const model::Party* resolve(model::Role role, const model::PartyRef& ref) const;
+  /// The first party (in id order) holding any role with this reference (case-insensitive),
+  /// and that role's reference as registered; null when none.
+  const model::Party* holder(const model::PartyRef& ref, model::PartyRef* role_ref = nullptr) const;
   /// The CPO whose operator id prefixes this EVSE id (any eMI3 spelling).
   const model::Party* resolve_evse_operator(std::string_view evse_id) const;
   /// The eMSP whose provider id prefixes this contract id (any eMI3 spelling).
@@ -44,6 +47,8 @@ class RoutingTable {
   std::uint64_t version_ = 0;
   std::unordered_map<std::string, std::size_t> by_id_;
   std::map<std::tuple<model::Role, std::string, std::string>, std::size_t> by_role_;
+  /// "CC PID" upper-cased -> (party, role) of the first holder
+  std::unordered_map<std::string, std::pair<std::size_t, std::size_t>> by_ref_;
   std::unordered_map<std::string, std::size_t> by_ochp_user_;
   std::unordered_map<std::string, std::size_t> by_token_;
 };
