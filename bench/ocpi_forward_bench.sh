@@ -3,7 +3,9 @@
 # side by side in one run, loaded by wrk (keep-alive, 64 connections, 2 wrk threads):
 #   GET  an eMSP's GET of a CPO's locations page (OCPI-to = the CPO): forwarded synchronously;
 #   PUT  a CPO's Location push addressed to one eMSP: validated, stored, queued durably on the bus
-#        and acknowledged (delivered to the eMSP in the background).
+#        and acknowledged (delivered to the eMSP in the background). "put" re-pushes one
+#        unchanged state (nothing new to deliver); "putnew" pushes a new state of one of 10,000
+#        Locations per request, each of which the hub also delivers (KINDS="get put putnew").
 # The destination (both CPO and eMSP platform) is nginx answering static OCPI envelopes.
 # The hub and the proxying nginx get the same number of worker threads (HUB_THREADS, default 1).
 #   bench/ocpi_forward_bench.sh [build_dir]   (default build/release)
@@ -113,6 +115,26 @@ wrk.headers["OCPI-from-party-id"] = "CPO"
 wrk.headers["OCPI-to-country-code"] = "NL"
 wrk.headers["OCPI-to-party-id"] = "MSP"
 LUA
+# "putnew": a new state each time, of 10,000 Locations in turn (the id and last_updated advance
+# per request, each wrk thread its own range): the hub stores and queues every state and
+# delivers it to the eMSP in the background (a backlog of one object coalesces to its latest
+# state), where "put" re-pushes one unchanged state (acknowledged, nothing new to deliver).
+template=${location/2026-11-25T10:00:00Z/%s}
+sed -e "s|^wrk.body = .*|fmt = '${template/\"LOC1\"/\"LOC%d\"}'|" "$work/put.lua" > "$work/putnew.lua"
+cat >> "$work/putnew.lua" <<'LUA'
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("base", threads * 10000000)
+end
+counter = 0
+function request()
+  counter = counter + 1
+  local id = counter % 10000
+  return wrk.format(nil, "/ocpi/2.2.1/receiver/locations/NL/CPO/LOC" .. id, nil,
+    string.format(fmt, id, os.date("!%Y-%m-%dT%H:%M:%SZ", 1700000000 + base + counter)))
+end
+LUA
 # Sanity: both answer OCPI 1000 before measuring.
 curl -sf -H "Authorization: Token $(printf %s "$msp_token" | base64 -w0)" -H 'OCPI-from-country-code: NL' -H 'OCPI-from-party-id: MSP' \
   -H 'OCPI-to-country-code: NL' -H 'OCPI-to-party-id: CPO' "http://127.0.0.1:$hub_api/ocpi/2.2.1/sender/locations" | grep -q '"status_code":1000'
@@ -126,9 +148,9 @@ sys() { awk '{printf "%.2f", $15/'"$(getconf CLK_TCK)"'}' "/proc/$1/stat"; }  # 
 proxy_worker() { pgrep -P "$(cat "$work/proxy.pid")" | head -1; }
 redis_pid=$(pgrep -P "$hub_pid" redis-server || true)
 run() { wrk -t2 -c64 -d"$duration" --latency -s "$1" "$2" | awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {print rps, p50, p99, (bad==""?0:bad)}'; }
-for kind in get put; do
+for kind in ${KINDS:-get put putnew}; do
   path=/ocpi/2.2.1/sender/locations
-  [[ $kind == put ]] && path=/ocpi/2.2.1/receiver/locations/NL/CPO/LOC1
+  [[ $kind == put* ]] && path=/ocpi/2.2.1/receiver/locations/NL/CPO/LOC1
   if [[ -n "${SYSCALLS:-}" ]]; then
     timeout -s INT "${duration%s}" strace -c -f -p "$(cat "$work/proxy.pid")" $(pgrep -P "$(cat "$work/proxy.pid")" | sed 's/^/-p /') \
       -o "$SYSCALLS/$kind-nginx.txt" >/dev/null 2>&1 &
@@ -150,6 +172,8 @@ for kind in get put; do
   r_cpu=$(python3 -c "print(f'{($([[ -n $redis_pid ]] && cpu "$redis_pid" || echo 0) - $r_cpu0) * 1e6 / ($h_rps * ${duration%s}):.1f}')")
 
   echo "$kind nginx : $n_rps req/s  p50 $n_p50  p99 $n_p99  non-2xx $n_bad  cpu/req ${n_cpu} us (kernel ${n_sys})"
+  delivered=$(curl -sf "http://127.0.0.1:$hub_admin/metrics" | awk '/^hub_bus_delivery_attempts_total\{.*outcome="ok"/ {n+=$NF} END {printf "%d", n}')
+  echo "$kind hub deliveries to the eMSP so far (coalesced per lane while backlogged): $delivered"
   echo "$kind hub   : $h_rps req/s  p50 $h_p50  p99 $h_p99  non-2xx $h_bad  cpu/req ${h_cpu} us (kernel ${h_sys}) + redis ${r_cpu} us"
   python3 - "$h_rps" "$n_rps" "$h_p99" "$n_p99" <<'PY'
 import sys, re
