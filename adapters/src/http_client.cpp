@@ -3,9 +3,11 @@
 // retryable / permanent classification of every failure.
 //
 // Threading model: every connection owns a strand; all I/O on a connection (resolve, connect,
-// handshake, write, read and Beast's timeout timers) runs in a coroutine spawned on that strand,
-// so a connection is never touched by two threads at once. A connection is owned exclusively by
-// one request while in use; the idle pool is a map guarded by a mutex.
+// handshake, write, read and its deadline timer) runs in a coroutine spawned on that strand,
+// so a connection is never touched by two threads at once. With ClientOptions::single_thread
+// (one thread runs the io_context) the connection uses the executor itself and the exchange runs
+// in the caller's coroutine. A connection is owned exclusively by one request while in use; the
+// idle pool is a map guarded by a mutex.
 #include "http_wire.hpp"
 #include "pch.hpp"
 

@@ -13,7 +13,8 @@
 #include <memory>
 #include <string>
 
-/// The hub's inbound HTTP(S) server: Boost.Beast on C++20 coroutines, one strand per connection,
+/// The hub's inbound HTTP(S) server: Boost.Beast on C++20 coroutines, one strand per connection
+/// (none with ServerOptions::single_thread),
 /// keep-alive, optional TLS, header/body limits, read/idle/write timeouts, connection cap, and a
 /// graceful drain. Handlers see only the plain Request/Response of adapters/http.hpp.
 namespace hub::http {
@@ -47,7 +48,8 @@ using CompletionObserver =
     std::function<void(const Request&, const Response&, std::chrono::steady_clock::duration)>;
 
 /// One listener. Thread safety: start/drain from one thread; the io_context may be run by any
-/// number of threads (each connection lives on its own strand).
+/// number of threads (each connection lives on its own strand), or by exactly one when
+/// ServerOptions::single_thread is set.
 class HttpServer {
  public:
   HttpServer(boost::asio::io_context& ioc, ServerOptions options, Handler handler,
