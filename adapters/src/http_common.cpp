@@ -4,7 +4,7 @@
 #include <cctype>
 
 namespace hub::http {
-namespace {
+
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) {
     return false;
@@ -19,6 +19,8 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   }
   return true;
 }
+
+namespace {
 
 int hex_value(char c) noexcept {
   if (c >= '0' && c <= '9') {

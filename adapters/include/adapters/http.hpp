@@ -14,6 +14,9 @@ namespace hub::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+/// ASCII case-insensitive equality (header names, ids); no locale, no copies.
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
 /// Case-insensitive header lookup; empty when absent.
 std::string_view find_header(const Headers& headers, std::string_view name) noexcept;
 

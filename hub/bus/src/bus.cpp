@@ -9,8 +9,9 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <array>
-#include <map>
 #include <chrono>
+#include <iterator>
+#include <map>
 
 namespace hub::bus {
 namespace {
@@ -130,38 +131,40 @@ struct Bus::Impl {
     co_return true;
   }
 
-  /// The publish command of `e`; takes e.payload (moved into the command).
-  /// script=false: only the 3 keys and 9 arguments (for the combined script of a Write).
-  std::vector<std::string> command_for(Event& e, unsigned& lane, bool script = true) const {
+  /// kPublish's 3 keys and 9 arguments for `e`; takes e.payload (moved, not copied).
+  std::vector<std::string> publish_args(Event& e, unsigned& lane) const {
     lane = keys::lane_of(e.kind, e.key, options.lanes);
     auto stream = keys::lane_stream(e.destination, lane);
     auto sum = digest(e.payload);
     auto ttl = coalescible(e.kind) ? std::string("0")
                                    : std::to_string(std::chrono::duration_cast<std::chrono::seconds>(options.dedupe_ttl).count());
     // Built element by element: a braced list would copy every string, the payload included.
+    std::vector<std::string> args;
+    args.reserve(12);
+    args.push_back(stream);
+    args.push_back(keys::object_state(e.destination, e.kind, e.key));
+    args.emplace_back(keys::kActive);
+    args.push_back(e.source);
+    args.emplace_back(to_string(e.kind));
+    args.push_back(e.key);
+    args.push_back(std::move(e.payload));
+    args.push_back(std::to_string(now_ms()));
+    args.push_back(std::move(sum));
+    args.push_back(std::move(ttl));
+    args.emplace_back(keys::kNotify);
+    args.push_back(std::move(stream));
+    return args;
+  }
+
+  /// The publish command of `e` (EVALSHA once the script is loaded).
+  std::vector<std::string> command_for(Event& e, unsigned& lane) const {
+    auto args = publish_args(e, lane);
     std::vector<std::string> cmd;
-    cmd.reserve(15);
-    if (script) {
-      cmd.emplace_back(publish_sha.empty() ? "EVAL" : "EVALSHA");
-      if (publish_sha.empty()) {
-        cmd.emplace_back(scripts::kPublish);
-      } else {
-        cmd.push_back(publish_sha);
-      }
-      cmd.emplace_back("3");
-    }
-    cmd.push_back(stream);
-    cmd.push_back(keys::object_state(e.destination, e.kind, e.key));
-    cmd.emplace_back(keys::kActive);
-    cmd.push_back(e.source);
-    cmd.emplace_back(to_string(e.kind));
-    cmd.push_back(e.key);
-    cmd.push_back(std::move(e.payload));
-    cmd.push_back(std::to_string(now_ms()));
-    cmd.push_back(std::move(sum));
-    cmd.push_back(std::move(ttl));
-    cmd.emplace_back(keys::kNotify);
-    cmd.push_back(std::move(stream));
+    cmd.reserve(3 + args.size());
+    cmd.emplace_back(publish_sha.empty() ? "EVAL" : "EVALSHA");
+    cmd.emplace_back(publish_sha.empty() ? std::string(scripts::kPublish) : publish_sha);
+    cmd.emplace_back("3");
+    std::move(args.begin(), args.end(), std::back_inserter(cmd));
     return cmd;
   }
 
@@ -181,24 +184,19 @@ struct Bus::Impl {
     std::vector<unsigned> lanes(events.size());
     std::vector<std::size_t> sent;
     for (std::size_t i = 0; i < events.size(); ++i) {
-      if (events[i].destination.empty() || events[i].key.empty()) {
-        continue;
+      if (!events[i].destination.empty() && !events[i].key.empty()) {
+        sent.push_back(i);
       }
-      cmds.push_back(command_for(events[i], lanes[i]));
-      sent.push_back(i);
     }
     out.assign(events.size(), Result<Published>(make_error_code(Errc::invalid_request)));
-    if (cmds.empty()) {
+    if (sent.empty()) {
       co_return out;
     }
     if (publish_sha.empty()) {
-      bool loaded = co_await load_script();
-      if (loaded) {
-        for (auto& c : cmds) {
-          c[0] = "EVALSHA";
-          c[1] = publish_sha;
-        }
-      }
+      co_await load_script();  // when it fails, the commands carry the script (EVAL)
+    }
+    for (auto i : sent) {
+      cmds.push_back(command_for(events[i], lanes[i]));
     }
     auto replies = co_await redis.pipeline(cmds);
     // After a Redis restart or SCRIPT FLUSH the script cache is empty: load it again, resend once.
@@ -233,7 +231,7 @@ namespace {
 /// The combined script of a Write and the publishes it causes: both bodies as local functions
 /// (their KEYS and ARGV parameters shadow the globals, so the bodies run unchanged), then a
 /// driver. ARGV[1], ARGV[2]: the write's key and argument counts; the write's keys and
-/// arguments follow, then 3 keys and 9 arguments per event (Impl::command_for's layout).
+/// arguments follow, then 3 keys and 9 arguments per event (Impl::publish_args's layout).
 /// Returns {write's reply, {new, id} per event}.
 std::string combined_script(std::string_view write) {
   std::string s;
@@ -279,7 +277,7 @@ asio::awaitable<Written> Bus::Impl::write_and_publish(Write write, std::vector<E
     if (events[i].destination.empty() || events[i].key.empty()) {
       continue;
     }
-    per_event.push_back(command_for(events[i], lanes[i], /*script=*/false));
+    per_event.push_back(publish_args(events[i], lanes[i]));
     sent.push_back(i);
   }
   cmd.reserve(5 + write.keys.size() + write.args.size() + per_event.size() * 12);
@@ -289,7 +287,7 @@ asio::awaitable<Written> Bus::Impl::write_and_publish(Write write, std::vector<E
   for (auto& k : write.keys) {
     cmd.push_back(std::move(k));
   }
-  for (auto& e : per_event) {  // keys: the command's elements 0..2
+  for (auto& e : per_event) {  // keys: elements 0..2
     for (std::size_t j = 0; j < 3; ++j) {
       cmd.push_back(std::move(e[j]));
     }
@@ -299,7 +297,7 @@ asio::awaitable<Written> Bus::Impl::write_and_publish(Write write, std::vector<E
   for (auto& a : write.args) {
     cmd.push_back(std::move(a));
   }
-  for (auto& e : per_event) {  // arguments: the command's elements 3..11
+  for (auto& e : per_event) {  // arguments: elements 3..11
     for (std::size_t j = 3; j < e.size(); ++j) {
       cmd.push_back(std::move(e[j]));
     }

@@ -371,22 +371,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 
+/// Sends `commands` as one pipeline. The caller keeps them alive until the operation has started
+/// (a coroutine's own variables or parameters): they are copied into hiredis' buffer then.
 template <class Token>
-auto async_pipeline(std::shared_ptr<Connection> conn,
-                    std::vector<std::vector<std::string>> commands,
-                    std::chrono::milliseconds timeout, Token&& token) {
-  return asio::async_initiate<Token, void(Result<Replies>)>(
-      [conn, commands = std::move(commands), timeout](auto handler) mutable {
-        submit(conn->executor(), conn->ready() ? conn->link() : nullptr, commands, timeout,
-               PipelineHandler(std::move(handler)));
-      },
-      token);
-}
-
-/// As async_pipeline, for commands the caller keeps alive until the operation has started (a
-/// coroutine's own variables): they are copied into hiredis' buffer at initiation.
-template <class Token>
-auto async_pipeline_ref(std::shared_ptr<Connection> conn, const std::vector<std::vector<std::string>>& commands,
+auto async_pipeline(std::shared_ptr<Connection> conn, const std::vector<std::vector<std::string>>& commands,
                         std::chrono::milliseconds timeout, Token&& token) {
   return asio::async_initiate<Token, void(Result<Replies>)>(
       [conn, &commands, timeout](auto handler) mutable {
@@ -449,7 +437,7 @@ asio::awaitable<Result<Reply>> RedisClient::command(
   // The commands are copied into hiredis' output buffer when the operation starts, so `one`
   // can be reused for the next attempt.
   auto send = [&impl, &one, deadline]() -> asio::awaitable<Result<Reply>> {
-    auto result = co_await async_pipeline_ref(impl, one, deadline, asio::use_awaitable);
+    auto result = co_await async_pipeline(impl, one, deadline, asio::use_awaitable);
     if (!result) {
       co_return Result<Reply>(boost::system::in_place_error, result.error());
     }
@@ -462,7 +450,7 @@ asio::awaitable<Result<Reply>> RedisClient::command(
   auto known = impl->script_shas.find(cmd[1]);
   if (known == impl->script_shas.end() && impl->script_shas.size() < Impl::kMaxScripts) {
     std::vector<std::vector<std::string>> load{{"SCRIPT", "LOAD", cmd[1]}};
-    auto loaded = co_await async_pipeline_ref(impl, load, deadline, asio::use_awaitable);
+    auto loaded = co_await async_pipeline(impl, load, deadline, asio::use_awaitable);
     if (!loaded) {
       co_return Result<Reply>(boost::system::in_place_error, loaded.error());  // so would the EVAL
     }
@@ -492,8 +480,7 @@ asio::awaitable<Result<std::vector<Reply>>> RedisClient::pipeline(
     std::vector<std::vector<std::string>> commands,
     std::optional<std::chrono::milliseconds> timeout) {
   auto impl = impl_;
-  co_return co_await async_pipeline(impl, std::move(commands),
-                                    timeout.value_or(impl->options().command_timeout),
+  co_return co_await async_pipeline(impl, commands, timeout.value_or(impl->options().command_timeout),
                                     asio::use_awaitable);
 }
 

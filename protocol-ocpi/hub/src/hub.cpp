@@ -133,26 +133,6 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-bool iequal(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'a' && x <= 'z') {
-      x = static_cast<char>(x - 'a' + 'A');
-    }
-    if (y >= 'a' && y <= 'z') {
-      y = static_cast<char>(y - 'a' + 'A');
-    }
-    if (x != y) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::string endpoint_of(const model::Party& p, std::string_view module, std::string_view interface) {
   for (const auto& e : p.endpoints) {
     if (e.module == module && e.interface == interface) {
@@ -164,7 +144,7 @@ std::string endpoint_of(const model::Party& p, std::string_view module, std::str
 
 bool holds(const model::Party& p, const model::PartyRef& ref) {
   for (const auto& r : p.roles) {
-    if (same_ref_ci(r.ref, ref)) {
+    if (same_ref(r.ref, ref)) {
       return true;
     }
   }
@@ -774,7 +754,7 @@ asio::awaitable<bus::DeliveryResult> OcpiHub::Impl::deliver(const bus::Delivery&
       model::PartyRef owner{http::url_decode(d.key.substr(0, slash)),
                             http::url_decode(d.key.substr(slash + 1, slash2 - slash - 1))};
       for (const auto& r : source->roles) {
-        if (same_ref_ci(r.ref, owner)) {
+        if (same_ref(r.ref, owner)) {
           from = r.ref;
           break;
         }
@@ -904,7 +884,7 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
         co_return true;
       }
       auto it = std::find_if(loc.value->evses.begin(), loc.value->evses.end(),
-                             [&](const model::Evse& e) { return iequal(e.uid, uid); });
+                             [&](const model::Evse& e) { return http::iequals(e.uid, uid); });
       if (d.kind == bus::Kind::evse) {
         auto e = decode<model::Evse>(d.payload, DecodeOptions{false});
         if (!e) {

@@ -111,6 +111,10 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
   boost::asio::awaitable<http::Response> authorize(Ctx& ctx, std::string uid);
   boost::asio::awaitable<http::Response> command(Ctx& ctx, std::string type);
   boost::asio::awaitable<http::Response> charging_profile(Ctx& ctx, std::string_view interface, std::string session_id);
+  /// One event per target: the canonical object with its route (from the hub for a broadcast).
+  std::vector<bus::Event> events_for(const Ctx& ctx, const std::vector<Target>& targets, bus::Kind kind,
+                                     const std::string& key, const std::string& canonical, bool broadcast,
+                                     const model::PartyRef& from) const;
   boost::asio::awaitable<http::Response> publish(Ctx& ctx, const std::vector<Target>& targets, bus::Kind kind,
                                                  std::string key, const std::string& canonical, bool broadcast,
                                                  const model::PartyRef& from, http::Response ok);
@@ -136,11 +140,9 @@ bool holds(const model::Party& p, const model::PartyRef& ref);
 /// Percent-escapes the characters that separate parts of a bus key ('/', '|', '?', '%').
 std::string key_escape(std::string_view s);
 std::string upper(std::string_view s);
-/// ASCII case-insensitive equality (ids, header names), without building upper-cased copies.
-bool iequal(std::string_view a, std::string_view b) noexcept;
-/// Whether a role reference equals `ref` (country_code and party_id, case-insensitive).
-inline bool same_ref_ci(const model::PartyRef& a, const model::PartyRef& b) noexcept {
-  return iequal(a.country_code, b.country_code) && iequal(a.party_id, b.party_id);
+/// Whether two references are the same party (country_code and party_id, case-insensitive).
+inline bool same_ref(const model::PartyRef& a, const model::PartyRef& b) noexcept {
+  return http::iequals(a.country_code, b.country_code) && http::iequals(a.party_id, b.party_id);
 }
 
 }  // namespace hub::ocpi

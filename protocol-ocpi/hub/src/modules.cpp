@@ -25,11 +25,7 @@ std::string random_hex(std::size_t bytes) {
   return out;
 }
 
-bool same(std::string_view a, std::string_view b) { return iequal(a, b); }
-
-bool same_ref(const model::PartyRef& a, const model::PartyRef& b) {
-  return same(a.country_code, b.country_code) && same(a.party_id, b.party_id);
-}
+bool same(std::string_view a, std::string_view b) { return http::iequals(a, b); }
 
 http::Response invalid(std::string_view message) { return wire::reply(200, 2001, message); }
 
@@ -211,14 +207,21 @@ asio::awaitable<http::Response> OcpiHub::Impl::functional(Ctx& ctx, std::string_
   co_return r;
 }
 
-asio::awaitable<http::Response> OcpiHub::Impl::publish(Ctx& ctx, const std::vector<Target>& targets, bus::Kind kind,
-                                                       std::string key, const std::string& canonical, bool broadcast,
-                                                       const model::PartyRef& from, http::Response ok) {
+std::vector<bus::Event> OcpiHub::Impl::events_for(const Ctx& ctx, const std::vector<Target>& targets, bus::Kind kind,
+                                                  const std::string& key, const std::string& canonical, bool broadcast,
+                                                  const model::PartyRef& from) const {
   std::vector<bus::Event> events;
   events.reserve(targets.size());
   for (const auto& t : targets) {
     events.push_back({ctx.party->id, t.party->id, kind, key, with_route(canonical, broadcast ? options.hub_ref : from, t.ref)});
   }
+  return events;
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::publish(Ctx& ctx, const std::vector<Target>& targets, bus::Kind kind,
+                                                       std::string key, const std::string& canonical, bool broadcast,
+                                                       const model::PartyRef& from, http::Response ok) {
+  auto events = events_for(ctx, targets, kind, key, canonical, broadcast, from);
   if (events.empty()) {
     co_return ok;
   }
@@ -236,11 +239,7 @@ asio::awaitable<Result<int>> OcpiHub::Impl::store_and_publish(Ctx& ctx, const st
                                                               bus::Kind kind, const std::string& key,
                                                               const std::string& canonical, bool broadcast,
                                                               const model::PartyRef& from, bus::Write write) {
-  std::vector<bus::Event> events;
-  events.reserve(targets.size());
-  for (const auto& t : targets) {
-    events.push_back({ctx.party->id, t.party->id, kind, key, with_route(canonical, broadcast ? options.hub_ref : from, t.ref)});
-  }
+  auto events = events_for(ctx, targets, kind, key, canonical, broadcast, from);
   auto written = co_await bus.write_and_publish(std::move(write), std::move(events));
   auto existed = ObjectStore::put_result(written.write);
   if (existed) {
@@ -993,15 +992,15 @@ asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, const Target& t
   r.content_type = ct.empty() ? "application/json" : std::string(ct);
   std::string hub_base = module_url(interface == "SENDER" ? "sender" : "receiver", module);
   for (const auto& [k, v] : res.response.headers) {
-    if (iequal(k, "Link")) {
+    if (http::iequals(k, "Link")) {
       auto value = v;
       auto pos = value.find(base);
       if (pos != std::string::npos) {
         value.replace(pos, base.size(), hub_base);
       }
       r.headers.emplace_back("Link", value);
-    } else if (iequal(k, "X-Total-Count") || iequal(k, "X-Limit") ||
-               (k.size() > 5 && iequal(std::string_view(k).substr(0, 5), "OCPI-"))) {
+    } else if (http::iequals(k, "X-Total-Count") || http::iequals(k, "X-Limit") ||
+               (k.size() > 5 && http::iequals(std::string_view(k).substr(0, 5), "OCPI-"))) {
       r.headers.emplace_back(k, v);
     }
   }

@@ -128,25 +128,20 @@ asio::awaitable<Result<std::optional<std::string>>> ObjectStore::get(std::string
 asio::awaitable<Result<int>> ObjectStore::put(std::string module, model::PartyRef owner, std::string id,
                                                std::string json, std::int64_t last_updated_ms,
                                                std::vector<std::string> visible_to) {
-  auto m = member(owner, id);
-  std::vector<std::string> cmd{"EVAL",
-                               kPut,
-                               "3",
-                               object_prefix(module) + m,
-                               broadcast_index(module),
-                               owner_index(module, id),
-                               std::move(json),
-                               std::to_string(last_updated_ms),
-                               m,
-                               directed_prefix(module)};
-  for (auto& p : visible_to) {
-    cmd.push_back(std::move(p));
+  auto w = put_write(module, owner, id, std::move(json), last_updated_ms, std::move(visible_to));
+  std::vector<std::string> cmd;
+  cmd.reserve(3 + w.keys.size() + w.args.size());
+  cmd.emplace_back("EVAL");
+  cmd.emplace_back(w.script);
+  cmd.push_back(std::to_string(w.keys.size()));
+  for (auto& k : w.keys) {
+    cmd.push_back(std::move(k));
+  }
+  for (auto& a : w.args) {
+    cmd.push_back(std::move(a));
   }
   auto r = co_await run(std::move(cmd));
-  if (!r) {
-    co_return r.error();
-  }
-  co_return r->integer == 1 ? 1 : 0;
+  co_return put_result(r);
 }
 
 bus::Write ObjectStore::put_write(const std::string& module, const model::PartyRef& owner, std::string_view id,

@@ -37,16 +37,6 @@ int b64_value(char c) {
   return -1;
 }
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    if (c >= 'a' && c <= 'z') {
-      c = static_cast<char>(c - 'a' + 'A');
-    }
-  }
-  return out;
-}
-
 std::optional<model::PartyRef> header_pair(const http::Headers& h, std::string_view cc_name, std::string_view pid_name,
                                            std::string& error) {
   auto cc = http::find_header(h, cc_name);
@@ -91,54 +81,68 @@ std::string query_escape(std::string_view s) {
 /// re-serialising) stays shallow.
 constexpr std::size_t kMaxDepth = 64;
 
-/// Validates JSON without building a document; `object`: whether the top value is an object.
-struct Shape : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Shape> {
+/// Forwards SAX events to `next` (a Document, or a handler that only validates), failing
+/// beyond kMaxDepth; notes whether the top value is an object.
+template <class Next>
+struct Bounded {
+  Next& next;
   std::size_t depth = 0;
   bool first = true;
   bool object = false;
-  bool Default() {
-    first = false;
-    return true;
-  }
-  bool open(bool is_object) {
+
+  bool top(bool is_object) {
     if (first) {
       object = is_object;
       first = false;
     }
-    return ++depth <= kMaxDepth;
-  }
-  bool StartObject() { return open(true); }
-  bool StartArray() { return open(false); }
-  bool EndObject(rapidjson::SizeType) {
-    --depth;
     return true;
   }
-  bool EndArray(rapidjson::SizeType) {
+  bool Null() { return top(false) && next.Null(); }
+  bool Bool(bool b) { return top(false) && next.Bool(b); }
+  bool Int(int i) { return top(false) && next.Int(i); }
+  bool Uint(unsigned u) { return top(false) && next.Uint(u); }
+  bool Int64(std::int64_t i) { return top(false) && next.Int64(i); }
+  bool Uint64(std::uint64_t u) { return top(false) && next.Uint64(u); }
+  bool Double(double d) { return top(false) && next.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return top(false) && next.RawNumber(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return top(false) && next.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return next.Key(s, n, copy); }
+  bool StartObject() { return top(true) && ++depth <= kMaxDepth && next.StartObject(); }
+  bool StartArray() { return top(false) && ++depth <= kMaxDepth && next.StartArray(); }
+  bool EndObject(rapidjson::SizeType n) {
     --depth;
-    return true;
+    return next.EndObject(n);
+  }
+  bool EndArray(rapidjson::SizeType n) {
+    --depth;
+    return next.EndArray(n);
   }
 };
 
 constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
 
-/// Valid JSON nesting at most kMaxDepth (null when not); `object` as in Shape.
-bool well_formed(std::string_view json, bool* object = nullptr) {
-  Shape shape;
+/// One iterative parse of `json` into `next`, nesting at most kMaxDepth; `object` (when given):
+/// whether it is a JSON object.
+template <class Next>
+bool bounded_parse(std::string_view json, Next& next, bool* object = nullptr) {
+  Bounded<Next> handler{next};
   rapidjson::Reader reader;
   rapidjson::MemoryStream in(json.data(), json.size());
-  bool ok = !reader.Parse<kParseFlags>(in, shape).IsError();
+  bool ok = !reader.Parse<kParseFlags>(in, handler).IsError();
   if (object != nullptr) {
-    *object = ok && shape.object;
+    *object = ok && handler.object;
   }
   return ok;
 }
 
 bool parse_doc(rapidjson::Document& d, std::string_view json) {
-  if (!well_formed(json)) {
-    return false;
-  }
-  d.Parse<kParseFlags>(json.data(), json.size());
-  return !d.HasParseError();
+  bool ok = false;
+  auto generate = [&](rapidjson::Document& handler) {
+    ok = bounded_parse(json, handler);
+    return ok;
+  };
+  d.Populate(generate);
+  return ok;
 }
 
 std::string write(const rapidjson::Value& v) {
@@ -209,7 +213,7 @@ std::optional<TokenCandidates> token_candidates(std::string_view authorization) 
     return std::nullopt;
   }
   auto scheme = authorization.substr(0, kScheme.size());
-  if (upper(scheme) != "TOKEN ") {  // (6 characters: in the small-string buffer, no allocation)
+  if (!http::iequals(scheme, kScheme)) {
     return std::nullopt;
   }
   auto value = authorization.substr(kScheme.size());
@@ -460,8 +464,9 @@ bool has_member(std::string_view json, std::string_view name) {
 }
 
 bool is_object(std::string_view json) {
+  rapidjson::BaseReaderHandler<> validate_only;
   bool object = false;
-  return well_formed(json, &object) && object;
+  return bounded_parse(json, validate_only, &object) && object;
 }
 
 }  // namespace hub::ocpi::wire
