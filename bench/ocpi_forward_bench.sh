@@ -9,6 +9,7 @@
 # The destination (both CPO and eMSP platform) is nginx answering static OCPI envelopes.
 # The hub and the proxying nginx get the same number of worker threads (HUB_THREADS, default 1).
 #   bench/ocpi_forward_bench.sh [build_dir]   (default build/release)
+# HUB_WRAP="valgrind --tool=callgrind ..." runs the hub under a tool (instruction counts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/release}
@@ -74,9 +75,9 @@ listen = "127.0.0.1:$hub_admin"
 TOML
 nginx -c "$work/dest.conf" -g 'daemon off;' &
 nginx -c "$work/proxy.conf" -g 'daemon off;' &
-${HUB_PRELOAD:+env LD_PRELOAD=$HUB_PRELOAD} "$build/hub/app/roaming-hub" --config "$work/hub.toml" 2>"$work/hub.log" &
+${HUB_PRELOAD:+env LD_PRELOAD=$HUB_PRELOAD} ${HUB_WRAP:-} "$build/hub/app/roaming-hub" --config "$work/hub.toml" 2>"$work/hub.log" &
 hub_pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$hub_admin/health/ready" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$hub_admin/health/ready" >/dev/null && break; sleep 0.1; done
 for _ in $(seq 1 100); do curl -sf "$base/versions" >/dev/null && break; sleep 0.1; done
 admin_token=$(cat "$work/data/admin-token")
 

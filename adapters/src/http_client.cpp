@@ -71,6 +71,34 @@ struct Target {
   }
 };
 
+/// Whether `host` is an IPv4 address in canonical dotted-decimal form (four parts 0-255 without
+/// leading zeros), which is what inet_pton accepts and inet_ntop prints back.
+bool is_dotted_quad(std::string_view host) noexcept {
+  int parts = 0;
+  std::size_t i = 0;
+  while (i <= host.size()) {
+    std::size_t j = i;
+    unsigned value = 0;
+    while (j < host.size() && host[j] >= '0' && host[j] <= '9' && j - i < 3) {
+      value = value * 10 + static_cast<unsigned>(host[j] - '0');
+      ++j;
+    }
+    const std::size_t digits = j - i;
+    if (digits == 0 || value > 255 || (digits > 1 && host[i] == '0')) {
+      return false;
+    }
+    ++parts;
+    if (j == host.size()) {
+      return parts == 4;
+    }
+    if (host[j] != '.' || parts == 4) {
+      return false;
+    }
+    i = j + 1;
+  }
+  return false;
+}
+
 /// Parses http(s)://host[:port][/path][?query][#fragment]; no user info. Empty on error.
 std::optional<Target> parse_url(std::string_view url, std::string& error) {
   Target t;
@@ -145,9 +173,7 @@ std::optional<Target> parse_url(std::string_view url, std::string& error) {
     for (char c : host) {
       t.host.push_back(ascii_lower(c));
     }
-    ErrorCode ec;
-    auto addr = asio::ip::make_address_v4(t.host, ec);
-    t.host_is_ip = !ec && addr.to_string() == t.host;
+    t.host_is_ip = is_dotted_quad(t.host);
   }
 
   if (has_port) {
@@ -516,6 +542,9 @@ struct HttpClient::Impl {
     }
     ErrorCode ignored;
     c.lowest().set_option(tcp::no_delay(true), ignored);
+    if (!c.tls) {
+      c.lowest().non_blocking(true, ignored);  // requests are first written directly (transfer)
+    }
 
     if (c.tls) {
       auto [ec] = co_await c.tls->async_handshake(ssl::stream_base::client, kUseAwaitable);
@@ -538,8 +567,28 @@ struct HttpClient::Impl {
   asio::awaitable<Exchange> transfer(Stream& stream, Connection& c, const WireRequest& req, bool reused) {
     Exchange ex;
     std::array<asio::const_buffer, 2> out{asio::buffer(req.head), asio::buffer(req.body)};
-    auto [wec, written] = co_await asio::async_write(stream, out, kUseAwaitable);
-    (void)written;
+    ErrorCode wec;
+    if constexpr (std::is_same_v<Stream, tcp::socket>) {
+      // Non-blocking socket: one send now usually takes the whole request, without a trip
+      // through the io_context; what is left goes async.
+      const std::size_t total = req.head.size() + req.body.size();
+      std::size_t sent = stream.write_some(out, wec);
+      if (wec == asio::error::would_block || wec == asio::error::try_again) {
+        wec.clear();
+        sent = 0;
+      }
+      if (!wec && sent < total) {
+        auto rest = beast::buffers_suffix<std::array<asio::const_buffer, 2>>(out);
+        rest.consume(sent);
+        auto [aec, written] = co_await asio::async_write(stream, rest, kUseAwaitable);
+        (void)written;
+        wec = aec;
+      }
+    } else {
+      auto [aec, written] = co_await asio::async_write(stream, out, kUseAwaitable);
+      (void)written;
+      wec = aec;
+    }
     if (wec) {
       ex.stale = reused && !c.timed_out;
       ex.result = failure(Outcome::retryable,
@@ -556,8 +605,8 @@ struct HttpClient::Impl {
       if (req.head_method) {
         parser.skip(true);
       }
-      auto [rec, read] = co_await bhttp::async_read(stream, c.buffer, parser, kUseAwaitable);
-      (void)read;
+      parser.eager(true);
+      auto rec = co_await wire::read_message(stream, c.buffer, parser, false, kUseAwaitable);
       if (rec) {
         bool nothing_received = interim == 0 && !parser.got_some() && c.buffer.size() == 0;
         ex.stale = reused && nothing_received && !c.timed_out;

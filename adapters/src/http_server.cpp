@@ -240,9 +240,9 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
         // The parser checks Content-Length against its limit when the header completes: read the
         // header under the largest limit, then apply the target's own.
         parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-        auto [hec, hn] = co_await bhttp::async_read_header(stream_, buffer_, parser, kToken);
-        (void)hn;
-        rec = hec;
+        parser.eager(false);  // stop after the header: the body is counted under the target's limit
+        rec = co_await wire::read_message(stream_, buffer_, parser, true, kToken);
+        parser.eager(true);
         if (!rec) {
           const std::uint64_t limit = opt.body_limit_for(req.target);
           if (parser.content_length() && *parser.content_length() > limit) {
@@ -257,9 +257,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
         }
       }
       if (!rec && !parser.is_done()) {
-        auto [bec, rn] = co_await bhttp::async_read(stream_, buffer_, parser, kToken);
-        (void)rn;
-        rec = bec;
+        rec = co_await wire::read_message(stream_, buffer_, parser, false, kToken);
       }
       if (rec) {
         if (rec == bhttp::error::end_of_stream || rec == asio::error::eof ||
@@ -375,8 +373,28 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     deadline_in(server_->options.write_timeout);
     std::array<asio::const_buffer, 2> buffers{asio::buffer(out),
                                               asio::buffer(body.data(), (head || bodiless) ? 0 : body.size())};
-    auto [ec, n] = co_await asio::async_write(stream_, buffers, kToken);
-    (void)n;
+    boost::system::error_code ec;
+    if constexpr (!kTls) {
+      // The socket is non-blocking: one send now usually takes the whole answer, and the
+      // coroutine goes on without a trip through the io_context; what is left goes async.
+      const std::size_t total = out.size() + buffers[1].size();
+      std::size_t sent = stream_.write_some(buffers, ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        ec.clear();
+        sent = 0;
+      }
+      if (!ec && sent < total) {
+        auto rest = boost::beast::buffers_suffix<std::array<asio::const_buffer, 2>>(buffers);
+        rest.consume(sent);
+        auto [wec, n] = co_await asio::async_write(stream_, rest, kToken);
+        (void)n;
+        ec = wec;
+      }
+    } else {
+      auto [wec, n] = co_await asio::async_write(stream_, buffers, kToken);
+      (void)n;
+      ec = wec;
+    }
     if (out.capacity() > 64u << 10) {
       std::string().swap(out);  // do not keep a large header buffer per idle connection
     }
@@ -489,6 +507,9 @@ asio::awaitable<void> HttpServer::Impl::accept_loop(std::shared_ptr<Impl> self) 
     auto executor = socket.get_executor();
     beast::error_code nodelay_ec;
     socket.set_option(tcp::no_delay(true), nodelay_ec);  // one write per answer: no Nagle wait
+    if (!ssl_ctx) {
+      socket.non_blocking(true, nodelay_ec);  // answers are first written directly (Connection::write)
+    }
     if (ssl_ctx) {
       using Stream = asio::ssl::stream<tcp::socket>;
       auto conn = std::make_shared<Connection<Stream>>(self, std::move(remote), std::move(socket), *ssl_ctx);

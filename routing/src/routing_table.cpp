@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <routing/routing_table.hpp>
 
+#include <hub/core/base64.hpp>
+
 #include <algorithm>
 
 namespace hub::routing {
@@ -40,9 +42,11 @@ RoutingTable::RoutingTable(std::vector<model::Party> parties, std::uint64_t vers
     if (p.protocol == model::Protocol::ocpi) {
       if (!p.ocpi.token_a.empty()) {
         by_token_.emplace(p.ocpi.token_a, i);
+        by_encoded_token_.emplace(base64::encode(p.ocpi.token_a), std::make_pair(i, true));
       }
       if (!p.ocpi.token_c.empty()) {
         by_token_.emplace(p.ocpi.token_c, i);
+        by_encoded_token_.emplace(base64::encode(p.ocpi.token_c), std::make_pair(i, false));
       }
     }
   }
@@ -95,8 +99,17 @@ const model::Party* RoutingTable::find_ochp_user(std::string_view username) cons
 }
 
 const model::Party* RoutingTable::find_ocpi_token(std::string_view token) const {
-  auto it = by_token_.find(std::string(token));
+  auto it = by_token_.find(token);
   return it == by_token_.end() ? nullptr : &parties_[it->second];
+}
+
+const model::Party* RoutingTable::find_ocpi_token_encoded(std::string_view encoded, bool& token_a) const {
+  auto it = by_encoded_token_.find(encoded);
+  if (it == by_encoded_token_.end()) {
+    return nullptr;
+  }
+  token_a = it->second.second;
+  return &parties_[it->second.first];
 }
 
 }  // namespace hub::routing

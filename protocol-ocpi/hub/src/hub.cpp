@@ -228,20 +228,22 @@ asio::awaitable<http::Response> OcpiHub::Impl::handle(http::Request& req) {
     ctx.correlation_id = wire::uuid();  // every OCPI answer carries one
   }
   http::Response r;
-  auto cands = wire::token_candidates(req.header("Authorization"));
-  if (cands) {
-    ctx.party = ctx.table->find_ocpi_token(cands->raw);
-    ctx.plain_token = ctx.party != nullptr;
-    if (ctx.party == nullptr && cands->decoded) {
-      ctx.party = ctx.table->find_ocpi_token(*cands->decoded);
-    }
-    if (ctx.party != nullptr) {
-      const auto& token = ctx.plain_token ? cands->raw : *cands->decoded;
+  const auto token = wire::token_value(req.header("Authorization"));
+  if (!token.empty()) {
+    // The token as sent (older peers), its Base64 form as 2.2.1 peers send it (looked up
+    // without decoding), and only then any other encoding of it (no padding, trailing CR/LF).
+    if ((ctx.party = ctx.table->find_ocpi_token(token)) != nullptr) {
+      ctx.plain_token = true;
       ctx.with_token_a = !ctx.party->ocpi.token_a.empty() && token == ctx.party->ocpi.token_a;
+    } else if ((ctx.party = ctx.table->find_ocpi_token_encoded(token, ctx.with_token_a)) == nullptr) {
+      if (auto decoded = wire::decoded_token(token)) {
+        ctx.party = ctx.table->find_ocpi_token(*decoded);
+        ctx.with_token_a = ctx.party != nullptr && !ctx.party->ocpi.token_a.empty() && *decoded == ctx.party->ocpi.token_a;
+      }
     }
   }
   if (ctx.party == nullptr || ctx.party->protocol != model::Protocol::ocpi) {
-    r = wire::reply(401, 2000, cands ? "unknown credentials token" : "missing Authorization: Token header");
+    r = wire::reply(401, 2000, !token.empty() ? "unknown credentials token" : "missing Authorization: Token header");
   } else if (ctx.party->status == model::PartyStatus::suspended) {
     r = wire::reply(401, 2000, "this party is suspended at the hub");
   } else if (seg.size() == 2 && seg[1] == "versions") {

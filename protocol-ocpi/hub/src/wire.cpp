@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "wire.hpp"
 
+#include <hub/core/base64.hpp>
 #include <hub/model/types.hpp>
 
 #include <rapidjson/document.h>
@@ -15,27 +16,6 @@
 
 namespace hub::ocpi::wire {
 namespace {
-
-constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-int b64_value(char c) {
-  if (c >= 'A' && c <= 'Z') {
-    return c - 'A';
-  }
-  if (c >= 'a' && c <= 'z') {
-    return c - 'a' + 26;
-  }
-  if (c >= '0' && c <= '9') {
-    return c - '0' + 52;
-  }
-  if (c == '+') {
-    return 62;
-  }
-  if (c == '/') {
-    return 63;
-  }
-  return -1;
-}
 
 std::optional<model::PartyRef> header_pair(const http::Headers& h, std::string_view cc_name, std::string_view pid_name,
                                            std::string& error) {
@@ -154,67 +134,10 @@ std::string write(const rapidjson::Value& v) {
 
 }  // namespace
 
-std::string base64_encode(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    auto v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-             static_cast<unsigned char>(in[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i + 1 == in.size()) {
-    auto v = static_cast<unsigned char>(in[i]) << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    auto v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view in) {
-  while (!in.empty() && in.back() == '=') {
-    in.remove_suffix(1);
-  }
-  if (in.size() % 4 == 1) {
-    return std::nullopt;
-  }
-  std::string out;
-  out.reserve(in.size() * 3 / 4);
-  unsigned acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v = b64_value(c);
-    if (v < 0) {
-      return std::nullopt;
-    }
-    acc = (acc << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
-
-std::optional<TokenCandidates> token_candidates(std::string_view authorization) {
+std::string_view token_value(std::string_view authorization) {
   constexpr std::string_view kScheme = "Token ";
-  if (authorization.size() <= kScheme.size()) {
-    return std::nullopt;
-  }
-  auto scheme = authorization.substr(0, kScheme.size());
-  if (!http::iequals(scheme, kScheme)) {
-    return std::nullopt;
+  if (authorization.size() <= kScheme.size() || !http::iequals(authorization.substr(0, kScheme.size()), kScheme)) {
+    return {};
   }
   auto value = authorization.substr(kScheme.size());
   while (!value.empty() && value.front() == ' ') {
@@ -223,28 +146,30 @@ std::optional<TokenCandidates> token_candidates(std::string_view authorization) 
   while (!value.empty() && value.back() == ' ') {
     value.remove_suffix(1);
   }
-  if (value.empty()) {
+  return value;
+}
+
+std::optional<std::string> decoded_token(std::string_view value) {
+  auto d = base64::decode(value);
+  if (!d) {
     return std::nullopt;
   }
-  TokenCandidates out;
-  out.raw = std::string(value);
-  if (auto d = base64_decode(value)) {
-    while (!d->empty() && (d->back() == '\n' || d->back() == '\r')) {
-      d->pop_back();
-    }
-    bool printable = !d->empty();
-    for (unsigned char c : *d) {
-      printable = printable && c > 0x20 && c < 0x7F;
-    }
-    if (printable) {
-      out.decoded = std::move(*d);
+  while (!d->empty() && (d->back() == '\n' || d->back() == '\r')) {
+    d->pop_back();
+  }
+  if (d->empty()) {
+    return std::nullopt;
+  }
+  for (unsigned char c : *d) {
+    if (c <= 0x20 || c >= 0x7F) {
+      return std::nullopt;
     }
   }
-  return out;
+  return d;
 }
 
 std::string authorization(std::string_view token, bool plain) {
-  return "Token " + (plain ? std::string(token) : base64_encode(token));
+  return "Token " + (plain ? std::string(token) : base64::encode(token));
 }
 
 std::string envelope(int status_code, std::string_view message, std::string_view data_json) {

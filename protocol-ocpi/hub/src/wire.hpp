@@ -17,18 +17,12 @@
 /// paths and pagination. Pure helpers. Thread safety: free functions.
 namespace hub::ocpi::wire {
 
-std::string base64_encode(std::string_view in);
-/// Decodes standard Base64 (padding optional); nullopt on any other character.
-std::optional<std::string> base64_decode(std::string_view in);
-
-/// The credentials token candidates of an "Authorization: Token <value>" header: the value as
-/// sent and, when it decodes, its Base64 decoding with a trailing CR/LF trimmed (2.2.1 peers
-/// encode, older ones do not). Empty when the header is missing or not of the Token scheme.
-struct TokenCandidates {
-  std::string raw;
-  std::optional<std::string> decoded;
-};
-std::optional<TokenCandidates> token_candidates(std::string_view authorization);
+/// The credentials token of an "Authorization: Token <value>" header: the value as sent,
+/// trimmed (2.2.1 peers Base64-encode the token, older ones send it raw). Empty when the header
+/// is missing or not of the Token scheme.
+std::string_view token_value(std::string_view authorization);
+/// `value` Base64-decoded with a trailing CR/LF trimmed, when that gives printable ASCII.
+std::optional<std::string> decoded_token(std::string_view value);
 /// "Token <base64(token)>" or "Token <token>".
 std::string authorization(std::string_view token, bool plain);
 

@@ -41,6 +41,9 @@ class RoutingTable {
   const model::Party* find_ochp_user(std::string_view username) const;
   /// OCPI party by the token it presents to the hub (token A before registration, C after).
   const model::Party* find_ocpi_token(std::string_view token) const;
+  /// OCPI party whose token A or C Base64-encodes (with padding) to `encoded`: the form 2.2.1
+  /// peers send, found without decoding. `token_a` tells which of the two it was.
+  const model::Party* find_ocpi_token_encoded(std::string_view encoded, bool& token_a) const;
 
  private:
   std::vector<model::Party> parties_;
@@ -50,7 +53,13 @@ class RoutingTable {
   /// "CC PID" upper-cased -> (party, role) of the first holder
   std::unordered_map<std::string, std::pair<std::size_t, std::size_t>> by_ref_;
   std::unordered_map<std::string, std::size_t> by_ochp_user_;
-  std::unordered_map<std::string, std::size_t> by_token_;
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> by_token_;
+  /// base64(token) -> (party, whether it is the party's token A)
+  std::unordered_map<std::string, std::pair<std::size_t, bool>, StringHash, std::equal_to<>> by_encoded_token_;
 };
 
 using RoutingTablePtr = std::shared_ptr<const RoutingTable>;
