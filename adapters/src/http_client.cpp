@@ -244,7 +244,11 @@ std::optional<WireRequest> build_request(ClientRequest& req, const Target& targe
   try {
     WireRequest out;
     auto& h = out.head;
-    h.reserve(256 + target.path.size());
+    std::size_t size = 128 + target.path.size() + target.host.size() + user_agent.size();
+    for (const auto& [name, value] : req.headers) {
+      size += name.size() + value.size() + 4;
+    }
+    h.reserve(size);
     h.append(req.method).append(" ").append(target.path).append(" HTTP/1.1\r\n");
     bool has_host = false;
     bool has_agent = false;

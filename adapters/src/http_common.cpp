@@ -75,6 +75,9 @@ std::string Request::query(std::string_view key) const {
 }
 
 std::string url_decode(std::string_view in) {
+  if (in.find('%') == std::string_view::npos) {
+    return std::string(in);  // nothing escaped: one copy
+  }
   std::string out;
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {

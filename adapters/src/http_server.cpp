@@ -335,7 +335,11 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(resp.status));
     out.append(reason.data(), reason.size());
     out.append("\r\nServer: roaming-hub\r\n");
-    if (!resp.content_type.empty() && wire::is_safe_value(resp.content_type)) {
+    if (resp.content_type.empty()) {
+      if (!resp.body.empty()) {
+        out.append("Content-Type: application/json\r\n");
+      }
+    } else if (wire::is_safe_value(resp.content_type)) {
       wire::append_field(out, "Content-Type", resp.content_type);
     }
     bool has_request_id = false;

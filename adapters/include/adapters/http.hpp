@@ -37,7 +37,9 @@ struct Request {
 
 struct Response {
   int status = 200;
-  std::string content_type = "application/json";
+  /// Empty: "application/json" when the answer has a body (the common case, with no string to
+  /// allocate per answer); a body-less answer then carries no Content-Type.
+  std::string content_type;
   Headers headers;
   std::string body;
 

@@ -447,7 +447,6 @@ struct AdminApi::Impl {
     log->info("{}", hub::log::with("party removed", {{"party", id}}));
     http::Response r;
     r.status = 204;
-    r.content_type.clear();
     co_return r;
   }
 

@@ -8,6 +8,7 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -124,8 +125,13 @@ struct Metrics::Impl {
 
   // Cached handles: resolved on first use of a label combination; the sets are fixed and small.
   std::mutex mutex;
-  using Key = std::tuple<std::string, std::string, std::string, std::string>;
-  std::map<Key, prometheus::Counter*> request_handles;
+  /// "listener protocol module result" -> its counter and the (listener, protocol, module)
+  /// histogram; looked up without building a string.
+  struct RequestHandles {
+    prometheus::Counter* counter;
+    prometheus::Histogram* histogram;
+  };
+  std::map<std::string, RequestHandles, std::less<>> request_handles;
   std::map<std::tuple<std::string, std::string, std::string>, prometheus::Histogram*> latency_handles;
 
   static prometheus::Histogram::BucketBoundaries buckets() {
@@ -143,33 +149,47 @@ Metrics::~Metrics() = default;
 void Metrics::observe_request(std::string_view listener, std::string_view protocol, std::string_view module,
                               int http_status, std::chrono::steady_clock::duration latency) {
   auto cls = result_class(http_status);
-  prometheus::Counter* counter = nullptr;
-  prometheus::Histogram* histogram = nullptr;
+  char buffer[256];
+  std::string_view key;
+  if (listener.size() + protocol.size() + module.size() + cls.size() + 3 <= sizeof buffer) {
+    char* p = buffer;
+    for (auto part : {listener, protocol, module, cls}) {
+      if (p != buffer) {
+        *p++ = ' ';
+      }
+      std::memcpy(p, part.data(), part.size());
+      p += part.size();
+    }
+    key = std::string_view(buffer, static_cast<std::size_t>(p - buffer));
+  }
+  Impl::RequestHandles handles{};
   {
     std::lock_guard lock(impl_->mutex);
-    Impl::Key key{std::string(listener), std::string(protocol), std::string(module), std::string(cls)};
-    auto it = impl_->request_handles.find(key);
-    if (it == impl_->request_handles.end()) {
-      auto& c = impl_->requests.Add({{"listener", std::string(listener)},
-                                     {"protocol", std::string(protocol)},
-                                     {"module", std::string(module)},
-                                     {"result", std::string(cls)}});
-      it = impl_->request_handles.emplace(std::move(key), &c).first;
+    auto it = key.empty() ? impl_->request_handles.end() : impl_->request_handles.find(key);
+    if (it != impl_->request_handles.end()) {
+      handles = it->second;
+    } else {
+      handles.counter = &impl_->requests.Add({{"listener", std::string(listener)},
+                                              {"protocol", std::string(protocol)},
+                                              {"module", std::string(module)},
+                                              {"result", std::string(cls)}});
+      auto lkey = std::make_tuple(std::string(listener), std::string(protocol), std::string(module));
+      auto lit = impl_->latency_handles.find(lkey);
+      if (lit == impl_->latency_handles.end()) {
+        auto& h = impl_->latency.Add({{"listener", std::string(listener)},
+                                      {"protocol", std::string(protocol)},
+                                      {"module", std::string(module)}},
+                                     Impl::buckets());
+        lit = impl_->latency_handles.emplace(std::move(lkey), &h).first;
+      }
+      handles.histogram = lit->second;
+      if (!key.empty()) {
+        impl_->request_handles.emplace(std::string(key), handles);
+      }
     }
-    counter = it->second;
-    auto lkey = std::make_tuple(std::string(listener), std::string(protocol), std::string(module));
-    auto lit = impl_->latency_handles.find(lkey);
-    if (lit == impl_->latency_handles.end()) {
-      auto& h = impl_->latency.Add({{"listener", std::string(listener)},
-                                    {"protocol", std::string(protocol)},
-                                    {"module", std::string(module)}},
-                                   Impl::buckets());
-      lit = impl_->latency_handles.emplace(std::move(lkey), &h).first;
-    }
-    histogram = lit->second;
   }
-  counter->Increment();
-  histogram->Observe(std::chrono::duration<double>(latency).count());
+  handles.counter->Increment();
+  handles.histogram->Observe(std::chrono::duration<double>(latency).count());
 }
 
 void Metrics::set_active_connections(std::string_view listener, double value) {

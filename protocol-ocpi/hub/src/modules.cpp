@@ -989,7 +989,7 @@ asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, const Target& t
   r.status = res.status;
   r.body = std::move(res.response.body);
   auto ct = res.response.header("Content-Type");
-  r.content_type = ct.empty() ? "application/json" : std::string(ct);
+  r.content_type.assign(ct.data(), ct.size());  // empty: application/json
   std::string hub_base = module_url(interface == "SENDER" ? "sender" : "receiver", module);
   for (const auto& [k, v] : res.response.headers) {
     if (http::iequals(k, "Link")) {

@@ -11,6 +11,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <array>
 #include <charconv>
 #include <random>
 
@@ -226,6 +227,7 @@ void set_routing_headers(http::Headers& headers, const std::optional<model::Part
 
 std::vector<std::string> segments(std::string_view path) {
   std::vector<std::string> out;
+  out.reserve(8);
   std::size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '/') {
@@ -287,20 +289,41 @@ void pagination_headers(http::Headers& headers, const std::string& base_url, con
 }
 
 std::string uuid() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::uint64_t a = rng();
-  std::uint64_t b = rng();
+  // xoshiro256** seeded once per thread from the OS: unique ids, not secrets.
+  thread_local std::array<std::uint64_t, 4> st = [] {
+    std::random_device rd;
+    std::array<std::uint64_t, 4> seed{};
+    for (auto& word : seed) {
+      word = (std::uint64_t{rd()} << 32) ^ rd();
+    }
+    seed[0] |= 1;  // never all zero
+    return seed;
+  }();
+  auto next = [] {
+    auto rotl = [](std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); };
+    const std::uint64_t result = rotl(st[1] * 5, 7) * 9;
+    const std::uint64_t t = st[1] << 17;
+    st[2] ^= st[0];
+    st[3] ^= st[1];
+    st[1] ^= st[2];
+    st[0] ^= st[3];
+    st[2] ^= t;
+    st[3] = rotl(st[3], 45);
+    return result;
+  };
+  std::uint64_t a = next();
+  std::uint64_t b = next();
   a = (a & ~(0xFull << 12)) | (0x4ull << 12);     // version 4
   b = (b & ~(0x3ull << 62)) | (0x2ull << 62);     // variant 10
-  std::string out;
-  out.reserve(36);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(36, '-');
+  int o = 0;
   for (int i = 0; i < 32; ++i) {
-    std::uint64_t word = i < 16 ? a : b;
-    out += kHex[(word >> ((15 - i % 16) * 4)) & 0xf];
-    if (i == 7 || i == 11 || i == 15 || i == 19) {
-      out += '-';
+    if (i == 8 || i == 12 || i == 16 || i == 20) {
+      ++o;  // the dash already there
     }
+    const std::uint64_t word = i < 16 ? a : b;
+    out[o++] = kHex[(word >> ((15 - i % 16) * 4)) & 0xf];
   }
   return out;
 }
