@@ -9,6 +9,7 @@
 # The destination (both CPO and eMSP platform) is nginx answering static OCPI envelopes.
 # The hub and the proxying nginx get the same number of worker threads (HUB_THREADS, default 1).
 #   bench/ocpi_forward_bench.sh [build_dir]   (default build/release)
+# ROUNDS rounds (default 3) of DURATION (default 10s) per side, the sides alternating (ABBA).
 # HUB_WRAP="valgrind --tool=callgrind ..." runs the hub under a tool (instruction counts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -148,40 +149,66 @@ cpu() { awk '{printf "%.2f", ($14+$15)/'"$(getconf CLK_TCK)"'}' "/proc/$1/stat";
 sys() { awk '{printf "%.2f", $15/'"$(getconf CLK_TCK)"'}' "/proc/$1/stat"; }  # of which in the kernel
 proxy_worker() { pgrep -P "$(cat "$work/proxy.pid")" | head -1; }
 redis_pid=$(pgrep -P "$hub_pid" redis-server || true)
-run() { wrk -t2 -c64 -d"$duration" --latency -s "$1" "$2" | awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {print rps, p50, p99, (bad==""?0:bad)}'; }
+# One wrk run of one side: "rps p50 p99 non2xx cpu_s kernel_s redis_s" (CPU seconds used meanwhile).
+measure() {  # side(nginx|hub) kind url
+  local pid=$hub_pid
+  [[ $1 == nginx ]] && pid=$(proxy_worker)
+  local c0 s0 r0
+  c0=$(cpu "$pid"); s0=$(sys "$pid"); r0=$([[ $1 == hub && -n $redis_pid ]] && cpu "$redis_pid" || echo 0)
+  if [[ $1 == hub && -n "${PROFILE:-}" ]]; then  # PROFILE=dir: perf profile of the hub during its run
+    perf record -q -F "${PERF_FREQ:-299}" --call-graph dwarf,16384 -p "$hub_pid" -o "$PROFILE/$2.perf" -- sleep "${duration%s}" >/dev/null 2>&1 &
+  fi
+  if [[ -n "${SYSCALLS:-}" ]]; then  # SYSCALLS=dir: syscall counts of the hub and of nginx
+    timeout -s INT "${duration%s}" strace -c -f -p "$pid" -o "$SYSCALLS/$2-$1.txt" >/dev/null 2>&1 &
+  fi
+  local out
+  out=$(wrk -t2 -c64 -d"$duration" --latency -s "$work/$2.lua" "$3" |
+        awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {print rps, p50, p99, (bad==""?0:bad)}')
+  echo "$out $(python3 -c "print(round($(cpu "$pid") - $c0, 2), round($(sys "$pid") - $s0, 2))") \
+$([[ $1 == hub && -n $redis_pid ]] && python3 -c "print(round($(cpu "$redis_pid") - $r0, 2))" || echo 0)"
+}
+# Rounds (ROUNDS, default 3) of DURATION per side, alternating which side goes first (ABBA), so
+# that a machine whose speed drifts during the run (shared hosts do) weighs on both sides alike.
+# Throughput is all requests over all time, p50/p99 the median of the rounds' values.
+rounds=${ROUNDS:-3}
 for kind in ${KINDS:-get put putnew}; do
   path=/ocpi/2.2.1/sender/locations
   [[ $kind == put* ]] && path=/ocpi/2.2.1/receiver/locations/NL/CPO/LOC1
-  if [[ -n "${SYSCALLS:-}" ]]; then
-    timeout -s INT "${duration%s}" strace -c -f -p "$(cat "$work/proxy.pid")" $(pgrep -P "$(cat "$work/proxy.pid")" | sed 's/^/-p /') \
-      -o "$SYSCALLS/$kind-nginx.txt" >/dev/null 2>&1 &
-  fi
-  n_cpu0=$(cpu "$(proxy_worker)"); n_sys0=$(sys "$(proxy_worker)")
-  read -r n_rps n_p50 n_p99 n_bad < <(run "$work/$kind.lua" "http://127.0.0.1:$proxy$path")
-  n_cpu=$(python3 -c "print(f'{($(cpu "$(proxy_worker)") - $n_cpu0) * 1e6 / ($n_rps * ${duration%s}):.1f}')")
-  n_sys=$(python3 -c "print(f'{($(sys "$(proxy_worker)") - $n_sys0) * 1e6 / ($n_rps * ${duration%s}):.1f}')")
-  if [[ -n "${PROFILE:-}" ]]; then  # PROFILE=dir: perf profile of the hub during its run
-    perf record -q -F "${PERF_FREQ:-299}" --call-graph dwarf,16384 -p "$hub_pid" -o "$PROFILE/$kind.perf" -- sleep "${duration%s}" >/dev/null 2>&1 &
-  fi
-  if [[ -n "${SYSCALLS:-}" ]]; then  # SYSCALLS=dir: syscall counts of the hub and of nginx
-    timeout -s INT "${duration%s}" strace -c -f -p "$hub_pid" -o "$SYSCALLS/$kind-hub.txt" >/dev/null 2>&1 &
-  fi
-  h_cpu0=$(cpu "$hub_pid"); h_sys0=$(sys "$hub_pid"); r_cpu0=$([[ -n $redis_pid ]] && cpu "$redis_pid" || echo 0)
-  read -r h_rps h_p50 h_p99 h_bad < <(run "$work/$kind.lua" "http://127.0.0.1:$hub_api$path")
-  h_cpu=$(python3 -c "print(f'{($(cpu "$hub_pid") - $h_cpu0) * 1e6 / ($h_rps * ${duration%s}):.1f}')")
-  h_sys=$(python3 -c "print(f'{($(sys "$hub_pid") - $h_sys0) * 1e6 / ($h_rps * ${duration%s}):.1f}')")
-  r_cpu=$(python3 -c "print(f'{($([[ -n $redis_pid ]] && cpu "$redis_pid" || echo 0) - $r_cpu0) * 1e6 / ($h_rps * ${duration%s}):.1f}')")
-
-  echo "$kind nginx : $n_rps req/s  p50 $n_p50  p99 $n_p99  non-2xx $n_bad  cpu/req ${n_cpu} us (kernel ${n_sys})"
+  results=()
+  for ((r = 1; r <= rounds; r++)); do
+    sides=(nginx hub)
+    (( r % 2 == 0 )) && sides=(hub nginx)
+    for side in "${sides[@]}"; do
+      port=$hub_api
+      [[ $side == nginx ]] && port=$proxy
+      line=$(measure "$side" "$kind" "http://127.0.0.1:$port$path")
+      echo "  $kind round $r $side: $line" | awk '{printf "  %s round %s %-5s %10.0f req/s  p50 %-8s p99 %-8s non-2xx %s\n", $1, $3, $4, $5, $6, $7, $8}'
+      results+=("$side $line")
+    done
+  done
   delivered=$(curl -sf "http://127.0.0.1:$hub_admin/metrics" | awk '/^hub_bus_delivery_attempts_total\{.*outcome="ok"/ {n+=$NF} END {printf "%d", n}')
-  echo "$kind hub deliveries to the eMSP so far (coalesced per lane while backlogged): $delivered"
-  echo "$kind hub   : $h_rps req/s  p50 $h_p50  p99 $h_p99  non-2xx $h_bad  cpu/req ${h_cpu} us (kernel ${h_sys}) + redis ${r_cpu} us"
-  python3 - "$h_rps" "$n_rps" "$h_p99" "$n_p99" <<'PY'
-import sys, re
+  printf '%s\n' "${results[@]}" > "$work/$kind.results"
+  python3 - "$kind" "${duration%s}" "$delivered" "$work/$kind.results" <<'PY'
+import sys, re, statistics
+kind, secs, delivered = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 def ms(v):
     n, u = re.match(r'([\d.]+)(\w+)', v).groups()
     return float(n) * {'us': 0.001, 'ms': 1, 's': 1000}[u]
-h, n, hp, np_ = float(sys.argv[1]), float(sys.argv[2]), ms(sys.argv[3]), ms(sys.argv[4])
-print(f"    throughput hub/nginx {h / n:.2f}x, p99 hub/nginx {hp / np_:.2f}x")
+agg = {}
+for line in open(sys.argv[4]):
+    side, rps, p50, p99, bad, cpu, ker, red = line.split()
+    a = agg.setdefault(side, {'n': 0, 'req': 0.0, 'p50': [], 'p99': [], 'bad': 0, 'cpu': 0.0, 'ker': 0.0, 'red': 0.0})
+    a['n'] += 1; a['req'] += float(rps) * secs; a['p50'].append(ms(p50)); a['p99'].append(ms(p99))
+    a['bad'] += int(bad); a['cpu'] += float(cpu); a['ker'] += float(ker); a['red'] += float(red)
+for side in ('nginx', 'hub'):
+    a = agg[side]
+    a['rps'] = a['req'] / (a['n'] * secs)
+    a['p50m'], a['p99m'] = statistics.median(a['p50']), statistics.median(a['p99'])
+    extra = f" + redis {a['red'] * 1e6 / a['req']:.1f} us" if side == 'hub' else ''
+    print(f"{kind} {side:5}: {a['rps']:.0f} req/s  p50 {a['p50m']:.2f}ms  p99 {a['p99m']:.2f}ms  non-2xx {a['bad']}  "
+          f"cpu/req {a['cpu'] * 1e6 / a['req']:.1f} us (kernel {a['ker'] * 1e6 / a['req']:.1f}){extra}")
+h, n = agg['hub'], agg['nginx']
+print(f"{kind} hub deliveries to the eMSP so far (coalesced per lane while backlogged): {delivered}")
+print(f"    throughput hub/nginx {h['rps'] / n['rps']:.2f}x, p99 hub/nginx {h['p99m'] / n['p99m']:.2f}x")
 PY
 done

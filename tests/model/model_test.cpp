@@ -39,6 +39,8 @@ TEST(Timestamp, ParsesTheSpellingsOcpiAndOchpUse) {
   EXPECT_EQ(format_timestamp(ts("2015-06-29T20:39:09.123456Z")), "2015-06-29T20:39:09.123Z");
   EXPECT_EQ(format_timestamp(ts("2015-06-29T20:39:09.5Z")), "2015-06-29T20:39:09.500Z");
   EXPECT_EQ(format_timestamp(ts("2015-06-29T20:39:09.000Z")), "2015-06-29T20:39:09Z");
+  EXPECT_EQ(format_timestamp(ts("0999-01-02T03:04:05.005Z")), "0999-01-02T03:04:05.005Z");
+  EXPECT_EQ(format_timestamp(ts("2099-12-31T23:59:59.990Z")), "2099-12-31T23:59:59.990Z");
   EXPECT_EQ(ts("2024-02-29T00:00:00Z").unix_ms(), 1709164800000);
   EXPECT_EQ(Timestamp::from_unix_ms(1709164800000), ts("2024-02-29T00:00:00Z"));
 }

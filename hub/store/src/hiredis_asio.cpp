@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hiredis_asio.hpp"
 
+#include <cstring>
+
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
@@ -66,16 +68,43 @@ bool AsioLink::send(const std::vector<std::string>& args, RedisCallbackFn* fn, v
   if (context_ == nullptr || args.empty()) {
     return false;
   }
-  std::vector<const char*> argv;
-  std::vector<size_t> lengths;
-  argv.reserve(args.size());
-  lengths.reserve(args.size());
+  // The RESP array formatted here in one buffer of the exact size (hiredis's own formatting
+  // grows an sds string through printf-style calls, several times the cost for a push).
+  auto digits = [](std::size_t n) {
+    std::size_t d = 1;
+    while (n >= 10) {
+      n /= 10;
+      ++d;
+    }
+    return d;
+  };
+  std::size_t size = 3 + digits(args.size());
   for (const auto& arg : args) {
-    argv.push_back(arg.data());
-    lengths.push_back(arg.size());
+    size += 5 + digits(arg.size()) + arg.size();
   }
-  return redisAsyncCommandArgv(context_, fn, privdata, static_cast<int>(args.size()), argv.data(),
-                               lengths.data()) == REDIS_OK;
+  std::string cmd;
+  cmd.resize(size);
+  char* p = cmd.data();
+  auto put_number = [&p, &digits](char type, std::size_t n) {
+    *p++ = type;
+    const std::size_t d = digits(n);
+    for (std::size_t i = d; i > 0; --i) {
+      p[i - 1] = static_cast<char>('0' + n % 10);
+      n /= 10;
+    }
+    p += d;
+    *p++ = '\r';
+    *p++ = '\n';
+  };
+  put_number('*', args.size());
+  for (const auto& arg : args) {
+    put_number('$', arg.size());
+    std::memcpy(p, arg.data(), arg.size());
+    p += arg.size();
+    *p++ = '\r';
+    *p++ = '\n';
+  }
+  return redisAsyncFormattedCommand(context_, fn, privdata, cmd.data(), cmd.size()) == REDIS_OK;
 }
 
 void AsioLink::close(bool shutting_down) {

@@ -270,7 +270,10 @@ asio::awaitable<http::Response> OcpiHub::Impl::locations_push(Ctx& ctx, const mo
     co_return invalid("the URL's country_code/party_id are not a role of the sender");
   }
   bool patch = ctx.req.method == "PATCH";
-  if (!wire::is_object(ctx.req.body)) {
+  // A full Location PUT is parsed once, by its decoding; whether a refused body was a JSON
+  // object at all (400 rather than 200 + 2001) is asked only then.
+  const bool full_put = !patch && rest.size() == 3;
+  if (!full_put && !wire::is_object(ctx.req.body)) {
     co_return wire::reply(400, 2001, "body must be a JSON object");
   }
   // A full Location PUT replaces what is kept; a PATCH and the EVSE and connector paths merge
@@ -302,6 +305,9 @@ asio::awaitable<http::Response> OcpiHub::Impl::locations_push(Ctx& ctx, const mo
       d = decode<model::Location>(ctx.req.body);
     }
     if (!d) {
+      if (full_put && !wire::is_object(ctx.req.body)) {
+        co_return wire::reply(400, 2001, "body must be a JSON object");
+      }
       co_return invalid(d);
     }
     loc = std::move(*d.value);
