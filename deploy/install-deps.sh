@@ -16,6 +16,7 @@ build_pkgs=(
   libtomlplusplus-dev
   libspdlog-dev
   libjemalloc-dev     # the hub executable's allocator
+  liburing-dev        # Asio's io_uring backend (HUB_IO_URING)
   redis-server
   curl
 )

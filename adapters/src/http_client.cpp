@@ -546,9 +546,6 @@ struct HttpClient::Impl {
     }
     ErrorCode ignored;
     c.lowest().set_option(tcp::no_delay(true), ignored);
-    if (!c.tls) {
-      c.lowest().non_blocking(true, ignored);  // requests are first written directly (transfer)
-    }
 
     if (c.tls) {
       auto [ec] = co_await c.tls->async_handshake(ssl::stream_base::client, kUseAwaitable);
@@ -572,15 +569,10 @@ struct HttpClient::Impl {
     Exchange ex;
     std::array<asio::const_buffer, 2> out{asio::buffer(req.head), asio::buffer(req.body)};
     ErrorCode wec;
-    if constexpr (std::is_same_v<Stream, tcp::socket>) {
-      // Non-blocking socket: one send now usually takes the whole request, without a trip
-      // through the io_context; what is left goes async.
+    if constexpr (std::is_same_v<Stream, tcp::socket> && !wire::kUring) {
+      // One send now usually takes the whole request; what is left goes async.
       const std::size_t total = req.head.size() + req.body.size();
-      std::size_t sent = stream.write_some(out, wec);
-      if (wec == asio::error::would_block || wec == asio::error::try_again) {
-        wec.clear();
-        sent = 0;
-      }
+      const std::size_t sent = wire::send_now(stream, out, wec);
       if (!wec && sent < total) {
         auto rest = beast::buffers_suffix<std::array<asio::const_buffer, 2>>(out);
         rest.consume(sent);

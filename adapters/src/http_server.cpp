@@ -378,15 +378,10 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     std::array<asio::const_buffer, 2> buffers{asio::buffer(out),
                                               asio::buffer(body.data(), (head || bodiless) ? 0 : body.size())};
     boost::system::error_code ec;
-    if constexpr (!kTls) {
-      // The socket is non-blocking: one send now usually takes the whole answer, and the
-      // coroutine goes on without a trip through the io_context; what is left goes async.
+    if constexpr (!kTls && !wire::kUring) {
+      // One send now usually takes the whole answer; what is left goes async.
       const std::size_t total = out.size() + buffers[1].size();
-      std::size_t sent = stream_.write_some(buffers, ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again) {
-        ec.clear();
-        sent = 0;
-      }
+      const std::size_t sent = wire::send_now(stream_, buffers, ec);
       if (!ec && sent < total) {
         auto rest = boost::beast::buffers_suffix<std::array<asio::const_buffer, 2>>(buffers);
         rest.consume(sent);
@@ -511,9 +506,6 @@ asio::awaitable<void> HttpServer::Impl::accept_loop(std::shared_ptr<Impl> self) 
     auto executor = socket.get_executor();
     beast::error_code nodelay_ec;
     socket.set_option(tcp::no_delay(true), nodelay_ec);  // one write per answer: no Nagle wait
-    if (!ssl_ctx) {
-      socket.non_blocking(true, nodelay_ec);  // answers are first written directly (Connection::write)
-    }
     if (ssl_ctx) {
       using Stream = asio::ssl::stream<tcp::socket>;
       auto conn = std::make_shared<Connection<Stream>>(self, std::move(remote), std::move(socket), *ssl_ctx);

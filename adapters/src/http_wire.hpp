@@ -8,13 +8,62 @@
 
 #include "pch.hpp"
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <string>
 #include <string_view>
 
 namespace hub::http::wire {
+
+/// Asio on io_uring (HUB_IO_URING): every socket operation goes through the ring, submitted and
+/// reaped in batches, one system call for many. Sending directly as well measured slower there
+/// (docs/benchmarks.md), so send_now is for the epoll build only.
+#if defined(BOOST_ASIO_HAS_IO_URING) && defined(BOOST_ASIO_DISABLE_EPOLL)
+inline constexpr bool kUring = true;
+#else
+inline constexpr bool kUring = false;
+#endif
+
+/// Sends what the socket takes right now (MSG_DONTWAIT, whatever mode the socket is in) in one
+/// system call, outside Asio: an answer or request usually goes whole, and the coroutine goes on
+/// without a trip through the io_context. Returns the bytes sent; 0 with no error when the
+/// socket would block.
+inline std::size_t send_now(boost::asio::ip::tcp::socket& socket, const std::array<boost::asio::const_buffer, 2>& buffers,
+                            boost::system::error_code& ec) {
+  iovec iov[2];
+  int n = 0;
+  for (const auto& b : buffers) {
+    if (b.size() > 0) {
+      iov[n].iov_base = const_cast<void*>(b.data());
+      iov[n].iov_len = b.size();
+      ++n;
+    }
+  }
+  msghdr msg{};
+  msg.msg_iov = iov;
+  msg.msg_iovlen = static_cast<std::size_t>(n);
+  for (;;) {
+    const ssize_t sent = ::sendmsg(socket.native_handle(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent >= 0) {
+      ec.clear();
+      return static_cast<std::size_t>(sent);
+    }
+    if (errno == EINTR) {
+      continue;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      ec.clear();
+      return 0;
+    }
+    ec.assign(errno, boost::system::system_category());
+    return 0;
+  }
+}
 
 namespace bhttp = boost::beast::http;
 using ParseError = boost::beast::error_code;

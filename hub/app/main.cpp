@@ -9,6 +9,9 @@
 #include <iostream>
 #include <optional>
 
+#ifdef HUB_IO_URING
+#include <liburing.h>
+#endif
 #include <pthread.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -93,6 +96,21 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
+#ifdef HUB_IO_URING
+  // Asio runs on io_uring in this build: a kernel that refuses rings would fail on the first
+  // socket; say why, once, before anything starts.
+  {
+    io_uring ring;
+    const int rc = io_uring_queue_init(8, &ring, 0);
+    if (rc < 0) {
+      std::cerr << "roaming-hub: this build runs its I/O on io_uring and the kernel refused a ring ("
+                << std::strerror(-rc)
+                << "); allow io_uring (sysctl kernel.io_uring_disabled=0) or build with -DHUB_IO_URING=OFF\n";
+      return 1;
+    }
+    io_uring_queue_exit(&ring);
+  }
+#endif
   hub::app::App app(std::move(config));
   try {
     app.start();
