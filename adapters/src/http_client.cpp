@@ -568,23 +568,7 @@ struct HttpClient::Impl {
   asio::awaitable<Exchange> transfer(Stream& stream, Connection& c, const WireRequest& req, bool reused) {
     Exchange ex;
     std::array<asio::const_buffer, 2> out{asio::buffer(req.head), asio::buffer(req.body)};
-    ErrorCode wec;
-    if constexpr (std::is_same_v<Stream, tcp::socket> && !wire::kUring) {
-      // One send now usually takes the whole request; what is left goes async.
-      const std::size_t total = req.head.size() + req.body.size();
-      const std::size_t sent = wire::send_now(stream, out, wec);
-      if (!wec && sent < total) {
-        auto rest = beast::buffers_suffix<std::array<asio::const_buffer, 2>>(out);
-        rest.consume(sent);
-        auto [aec, written] = co_await asio::async_write(stream, rest, kUseAwaitable);
-        (void)written;
-        wec = aec;
-      }
-    } else {
-      auto [aec, written] = co_await asio::async_write(stream, out, kUseAwaitable);
-      (void)written;
-      wec = aec;
-    }
+    auto wec = co_await wire::write_message(stream, out, kUseAwaitable);
     if (wec) {
       ex.stale = reused && !c.timed_out;
       ex.result = failure(Outcome::retryable,

@@ -377,23 +377,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     deadline_in(server_->options.write_timeout);
     std::array<asio::const_buffer, 2> buffers{asio::buffer(out),
                                               asio::buffer(body.data(), (head || bodiless) ? 0 : body.size())};
-    boost::system::error_code ec;
-    if constexpr (!kTls && !wire::kUring) {
-      // One send now usually takes the whole answer; what is left goes async.
-      const std::size_t total = out.size() + buffers[1].size();
-      const std::size_t sent = wire::send_now(stream_, buffers, ec);
-      if (!ec && sent < total) {
-        auto rest = boost::beast::buffers_suffix<std::array<asio::const_buffer, 2>>(buffers);
-        rest.consume(sent);
-        auto [wec, n] = co_await asio::async_write(stream_, rest, kToken);
-        (void)n;
-        ec = wec;
-      }
-    } else {
-      auto [wec, n] = co_await asio::async_write(stream_, buffers, kToken);
-      (void)n;
-      ec = wec;
-    }
+    auto ec = co_await wire::write_message(stream_, buffers, kToken);
     if (out.capacity() > 64u << 10) {
       std::string().swap(out);  // do not keep a large header buffer per idle connection
     }

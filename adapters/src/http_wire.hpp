@@ -237,6 +237,26 @@ boost::asio::awaitable<ParseError> read_message(Stream& stream, boost::beast::fl
   }
 }
 
+/// Writes a head and a body: on a plain socket of the epoll build, first directly (send_now),
+/// then asynchronously what the socket did not take; otherwise (TLS, io_uring) asynchronously.
+template <class Stream, class Token>
+boost::asio::awaitable<ParseError> write_message(Stream& stream, const std::array<boost::asio::const_buffer, 2>& buffers,
+                                                 Token token) {
+  std::size_t sent = 0;
+  if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket> && !kUring) {
+    ParseError ec;
+    sent = send_now(stream, buffers, ec);
+    if (ec || sent == buffers[0].size() + buffers[1].size()) {
+      co_return ec;
+    }
+  }
+  auto rest = boost::beast::buffers_suffix<std::array<boost::asio::const_buffer, 2>>(buffers);
+  rest.consume(sent);
+  auto [ec, n] = co_await boost::asio::async_write(stream, rest, token);
+  (void)n;
+  co_return ec;
+}
+
 inline void append_number(std::string& out, std::uint64_t n) {
   char digits[24];
   auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);

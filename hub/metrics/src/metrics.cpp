@@ -134,6 +134,33 @@ struct Metrics::Impl {
   std::map<std::string, RequestHandles, std::less<>> request_handles;
   std::map<std::tuple<std::string, std::string, std::string>, prometheus::Histogram*> latency_handles;
 
+  /// Handles of one-label families by label value, resolved once (Family::Add hashes a label
+  /// map under the family's lock on every call); the value sets are small (outcomes, kinds,
+  /// destinations).
+  template <class T>
+  struct ByLabel {
+    prometheus::Family<T>& family;
+    const char* label;
+    std::mutex mutex;
+    std::map<std::string, T*, std::less<>> handles;
+
+    template <class... Args>
+    T& get(std::string_view value, const Args&... args) {
+      std::lock_guard lock(mutex);
+      auto it = handles.find(value);
+      if (it == handles.end()) {
+        T& handle = family.Add({{label, std::string(value)}}, args...);
+        it = handles.emplace(std::string(value), &handle).first;
+      }
+      return *it->second;
+    }
+  };
+  ByLabel<prometheus::Counter> published_by{published, "result", {}, {}};
+  ByLabel<prometheus::Counter> attempts_by{attempts, "outcome", {}, {}};
+  ByLabel<prometheus::Histogram> delivery_latency_by{delivery_latency, "kind", {}, {}};
+  ByLabel<prometheus::Gauge> queue_depth_by{queue_depth, "destination", {}, {}};
+  ByLabel<prometheus::Gauge> oldest_pending_by{oldest_pending, "destination", {}, {}};
+
   static prometheus::Histogram::BucketBoundaries buckets() {
     return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   }
@@ -205,21 +232,21 @@ void Metrics::set_parties(std::string_view protocol, std::string_view status, do
 void Metrics::registry_reloaded() { impl_->reload_count.Increment(); }
 
 void Metrics::published(std::string_view result) {
-  impl_->published.Add({{"result", std::string(result)}}).Increment();
+  impl_->published_by.get(result).Increment();
 }
 
 void Metrics::set_queue(std::string_view destination, double depth, double oldest_age_seconds) {
-  impl_->queue_depth.Add({{"destination", std::string(destination)}}).Set(depth);
-  impl_->oldest_pending.Add({{"destination", std::string(destination)}}).Set(oldest_age_seconds);
+  impl_->queue_depth_by.get(destination).Set(depth);
+  impl_->oldest_pending_by.get(destination).Set(oldest_age_seconds);
 }
 
 void Metrics::delivered(std::string_view kind, std::chrono::milliseconds accept_to_delivered) {
-  impl_->delivery_latency.Add({{"kind", std::string(kind)}}, Impl::buckets())
+  impl_->delivery_latency_by.get(kind, Impl::buckets())
       .Observe(std::chrono::duration<double>(accept_to_delivered).count());
 }
 
 void Metrics::delivery_attempt(std::string_view outcome) {
-  impl_->attempts.Add({{"outcome", std::string(outcome)}}).Increment();
+  impl_->attempts_by.get(outcome).Increment();
 }
 
 void Metrics::delivery_retry() { impl_->retry_count.Increment(); }
