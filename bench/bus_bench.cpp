@@ -4,6 +4,7 @@
 // delivery rate and the p50/p99 accept latency. Not a test: run it by hand (docs/benchmarks.md).
 //
 //   bus_bench [--events N] [--publishers P] [--lanes L] [--threads T]
+#include <hub/core/io_context.hpp>
 #include <adapters/http_client.hpp>
 #include <adapters/http_server.hpp>
 #include <hub/bus/bus.hpp>
@@ -59,7 +60,7 @@ int main(int argc, char** argv) {
   hub::store::RedisProcess redis(rpo);
   redis.start();
 
-  asio::io_context ioc;
+  hub::IoContext ioc;
   auto work = asio::make_work_guard(ioc);
   std::vector<std::thread> pool;
 

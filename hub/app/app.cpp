@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "app.hpp"
 
+#include <hub/core/io_context.hpp>
 #include <adapters/crypto.hpp>
 #include <adapters/http_client.hpp>
 #include <adapters/http_server.hpp>
@@ -140,7 +141,7 @@ struct App::Impl {
 
   config::Config config;
   unsigned io_threads;
-  asio::io_context ioc;
+  hub::IoContext ioc;
   asio::any_io_executor redis_strand;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::shared_ptr<spdlog::logger> log = hub::log::get("app");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // hubctl: the operator's command line over the admin API.
+#include <hub/core/io_context.hpp>
 #include <adapters/http_client.hpp>
 #include <hub/config/config.hpp>
 
@@ -89,7 +90,7 @@ std::string pretty(const std::string& body) {
 }
 
 ClientResult call(const Options& o, const std::string& method, const std::string& path, const std::string& body = {}) {
-  asio::io_context ioc;
+  hub::IoContext ioc;
   hub::http::ClientOptions co;
   hub::http::HttpClient client(ioc.get_executor(), co);
   ClientRequest req;

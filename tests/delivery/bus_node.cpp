@@ -2,6 +2,7 @@
 // bus_node: one hub instance's delivery engine as its own process, for crash tests (SIGKILL).
 //   bus_node --redis URL --target BASE_URL --instance NAME [--lease-ms N]
 // Sends READY=1 to $NOTIFY_SOCKET once started; stops cleanly on SIGTERM.
+#include <hub/core/io_context.hpp>
 #include <hub/bus/delivery.hpp>
 #include <hub/store/redis.hpp>
 #include <test_support/post_outbound.hpp>
@@ -54,7 +55,7 @@ int main(int argc, char** argv) {
   }
   redis->backoff_initial = std::chrono::milliseconds(20);
   redis->backoff_max = std::chrono::milliseconds(200);
-  asio::io_context ioc;
+  hub::IoContext ioc;
   asio::signal_set signals(ioc, SIGTERM, SIGINT);
   hub::test::PostOutbound outbound(ioc.get_executor(), target);
   hub::bus::EngineOptions eo;

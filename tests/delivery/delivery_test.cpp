@@ -4,6 +4,7 @@
 // superseded states coalesce, failures retry or become dead letters, instances take over.
 #include "receiver.hpp"
 
+#include <hub/core/io_context.hpp>
 #include <hub/bus/bus.hpp>
 #include <hub/bus/delivery.hpp>
 #include <hub/metrics/metrics.hpp>
@@ -124,7 +125,7 @@ class DeliveryTest : public ::testing::Test {
   }
 
   hub::test::RedisServer redis_;
-  asio::io_context ioc_;
+  hub::IoContext ioc_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   asio::strand<asio::io_context::executor_type> strand_;
   hub::store::RedisClient client_;

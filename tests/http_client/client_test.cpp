@@ -2,6 +2,7 @@
 // The outbound client pool over real loopback sockets: keep-alive reuse, the one retry on a stale
 // pooled connection, deadlines, TLS verification, limits, chunked answers and the retryable /
 // permanent classification.
+#include <hub/core/io_context.hpp>
 #include <adapters/http_client.hpp>
 #include <adapters/http_server.hpp>
 #include <test_support/raw_http.hpp>
@@ -155,7 +156,7 @@ class ClientTest : public ::testing::Test {
     return "http://127.0.0.1:" + std::to_string(port) + path;
   }
 
-  asio::io_context ioc_;
+  hub::IoContext ioc_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::vector<std::thread> threads_;
 };

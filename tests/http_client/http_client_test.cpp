@@ -3,6 +3,7 @@
 // deadlines, status classification, limits, chunked answers, TLS verification, concurrency.
 #include "test_server.hpp"
 
+#include <hub/core/io_context.hpp>
 #include <adapters/http_client.hpp>
 
 #include <boost/asio.hpp>
@@ -65,7 +66,7 @@ class HttpClientTest : public ::testing::Test {
     return out.value_or(ClientResult{});
   }
 
-  asio::io_context ioc_;
+  hub::IoContext ioc_;
 };
 
 TEST(ClassifyStatus, Table) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "test_server.hpp"
 
+#include <hub/core/io_context.hpp>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -126,7 +127,7 @@ struct TestServer::Impl {
   Handler handler;
   bool tls;
   asio::ssl::context ssl_ctx;  // declared before the io_context: sessions die with the io_context
-  asio::io_context ioc;
+  hub::IoContext ioc;
   tcp::acceptor acceptor;
   std::uint16_t port = 0;
   std::string host;

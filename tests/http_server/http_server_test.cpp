@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The inbound HTTP server over real loopback sockets: limits, timeouts, keep-alive, errors,
 // TLS and graceful drain.
+#include <hub/core/io_context.hpp>
 #include <adapters/http_client.hpp>
 #include <adapters/http_server.hpp>
 #include <test_support/raw_http.hpp>
@@ -79,7 +80,7 @@ class ServerTest : public ::testing::Test {
 
   std::uint16_t port() const { return server_->port(); }
 
-  asio::io_context ioc_;
+  hub::IoContext ioc_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
   std::unique_ptr<HttpServer> server_;
@@ -332,7 +333,7 @@ TEST_F(ServerTest, ServesTlsWithTheConfiguredCertificate) {
 }
 
 TEST(ServerConfig, MissingTlsKeyIsAStartupError) {
-  asio::io_context ioc;
+  hub::IoContext ioc;
   ServerOptions o;
   o.tls_cert_file = "/nonexistent/cert.pem";
   HttpServer s(ioc, o, [](Request&) -> asio::awaitable<Response> { co_return Response{}; });

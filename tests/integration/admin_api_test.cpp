@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The real hub (hub::app::App) booted in-process on port 0 against a throwaway redis-server;
 // the admin API, health and metrics exercised over real HTTP.
+#include <hub/core/io_context.hpp>
 #include <app.hpp>
 #include <hub/bus/bus.hpp>
 #include <hub/store/redis.hpp>
@@ -281,7 +282,7 @@ TEST_F(AdminApiTest, NotReadyWhileRedisIsDown) {
 /// Publishes CDR events straight onto the bus the hub works (as an inbound adapter would).
 void publish_cdrs(const hub::store::RedisOptions& options, const std::string& destination, int count) {
   namespace asio = boost::asio;
-  asio::io_context ioc;
+  hub::IoContext ioc;
   hub::store::RedisClient client(ioc.get_executor(), options);
   hub::bus::Bus bus(ioc.get_executor(), client);
   auto done = asio::co_spawn(

@@ -5,6 +5,7 @@
 // redis-server, with a registry and a bus: the environment of the service tests, the zeep
 // conformance run and the benchmark. No gtest dependency.
 
+#include <hub/core/io_context.hpp>
 #include <adapters/crypto.hpp>
 #include <adapters/http_server.hpp>
 #include <hub/bus/bus.hpp>
@@ -138,7 +139,7 @@ class OchpServiceEnv {
   }
 
   RedisServer redis_;
-  boost::asio::io_context ioc_;
+  hub::IoContext ioc_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   store::RedisClient redis_client_;
   routing::Registry registry_;

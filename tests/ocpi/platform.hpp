@@ -6,6 +6,7 @@
 // what it receives) and the Sender interfaces the tests need (paginated locations, real-time
 // authorize, commands answered ACCEPTED), plus a client that calls the hub with its token.
 
+#include <hub/core/io_context.hpp>
 #include <adapters/http.hpp>
 #include <adapters/http_client.hpp>
 #include <adapters/http_server.hpp>
@@ -130,7 +131,7 @@ class OcpiPlatform {
 
   std::string name_;
   std::vector<model::PartyRole> roles_;
-  boost::asio::io_context ioc_;
+  hub::IoContext ioc_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::unique_ptr<http::HttpServer> server_;
   std::unique_ptr<http::HttpClient> client_;

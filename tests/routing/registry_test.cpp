@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The party registry against a real redis-server: writes, unique indexes, and several hub
 // instances sharing one registry through pub/sub.
+#include <hub/core/io_context.hpp>
 #include <hub/store/redis.hpp>
 #include <routing/registry.hpp>
 #include <test_support/redis_fixture.hpp>
@@ -83,7 +84,7 @@ class Instance {
   }
 
  private:
-  asio::io_context ioc_;
+  hub::IoContext ioc_;
   asio::strand<asio::io_context::executor_type> strand_;
   hub::store::RedisClient redis_;
   hub::routing::Registry registry_;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "co_test.hpp"
 
+#include <hub/core/io_context.hpp>
 #include <hub/store/redis.hpp>
 #include <test_support/redis_fixture.hpp>
 
@@ -34,7 +35,7 @@ using hub::test::wait_until;
 class RedisClientTest : public ::testing::Test {
  protected:
   hub::test::RedisServer server_;
-  asio::io_context ioc_;
+  hub::IoContext ioc_;
 };
 
 /// Lets queued handlers (e.g. hiredis' write of a just-issued command) run.
@@ -397,7 +398,7 @@ TEST_F(RedisClientTest, SelectsDatabase) {
 
 /// A listener that accepts TCP connections but never answers: the handshake can only time out.
 TEST(RedisClientTimeouts, HandshakeTimeoutThenReconnects) {
-  asio::io_context ioc;
+  hub::IoContext ioc;
   asio::ip::tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0});
   std::vector<asio::ip::tcp::socket> silent;
   std::function<void()> accept_next = [&] {
@@ -431,7 +432,7 @@ TEST(RedisClientTimeouts, HandshakeTimeoutThenReconnects) {
 
 TEST(RedisClientAuth, AuthenticatesWithPassword) {
   hub::test::RedisServer server(hub::test::RedisServerOptions{.password = "s3cret pw"});
-  asio::io_context ioc;
+  hub::IoContext ioc;
   auto parsed = hub::store::parse_redis_url("redis://:s3cret%20pw@127.0.0.1:" +
                                             std::to_string(server.port()));
   ASSERT_TRUE(parsed);

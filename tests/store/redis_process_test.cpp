@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "co_test.hpp"
 
+#include <hub/core/io_context.hpp>
 #include <hub/store/redis.hpp>
 #include <hub/store/redis_process.hpp>
 #include <test_support/redis_fixture.hpp>
@@ -28,7 +29,7 @@ hub::store::RedisOptions client_options(std::uint16_t port) {
 
 /// SET through a fresh client, or GET back (returns the value, or "<nil>"/"<error>").
 std::string roundtrip(std::uint16_t port, std::vector<std::string> command) {
-  asio::io_context ioc;
+  hub::IoContext ioc;
   RedisClient client(ioc.get_executor(), client_options(port));
   client.start();
   std::string out = "<error>";

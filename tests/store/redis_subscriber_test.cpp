@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "co_test.hpp"
 
+#include <hub/core/io_context.hpp>
 #include <hub/store/redis.hpp>
 #include <test_support/redis_fixture.hpp>
 
@@ -28,7 +29,7 @@ struct Received {
 
 TEST(RedisSubscriber, ReceivesPublishedMessages) {
   hub::test::RedisServer server;
-  asio::io_context ioc;
+  hub::IoContext ioc;
   Received got;
   RedisSubscriber subscriber(
       ioc.get_executor(), server.options(), {"alpha", "beta"},
@@ -63,7 +64,7 @@ TEST(RedisSubscriber, ReceivesPublishedMessages) {
 
 TEST(RedisSubscriber, ResubscribesAfterServerRestart) {
   hub::test::RedisServer server(hub::test::RedisServerOptions{.password = "pw"});
-  asio::io_context ioc;
+  hub::IoContext ioc;
   Received got;
   RedisSubscriber subscriber(
       ioc.get_executor(), server.options(), {"events"},
@@ -94,7 +95,7 @@ TEST(RedisSubscriber, ResubscribesAfterServerRestart) {
 
 TEST(RedisSubscriber, NoChannelsStillReportsConnected) {
   hub::test::RedisServer server;
-  asio::io_context ioc;
+  hub::IoContext ioc;
   int connected = 0;
   RedisSubscriber subscriber(
       ioc.get_executor(), server.options(), {}, [](const std::string&, const std::string&) {},

@@ -3,6 +3,7 @@
 
 // Synchronous HTTP calls for tests, through the hub's own client pool on a private io_context.
 
+#include <hub/core/io_context.hpp>
 #include <adapters/http_client.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -44,7 +45,7 @@ class HttpCaller {
   }
 
  private:
-  boost::asio::io_context ioc_;
+  hub::IoContext ioc_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   hub::http::HttpClient client_;
   std::chrono::seconds timeout_;
