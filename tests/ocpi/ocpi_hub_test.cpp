@@ -15,6 +15,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -309,6 +314,68 @@ TEST_F(OcpiHubTest, LocationsBroadcastPatchAndGetAll) {
   auto one = emsp1.call_routed("GET", url("sender", "locations") + "/LOC1/EVSE1", {}, std::nullopt);
   ASSERT_EQ(one.status, 200);
   EXPECT_STREQ(parse(hub::test::envelope_data(one.response.body))["status"].GetString(), "CHARGING");
+}
+
+TEST_F(OcpiHubTest, ConcurrentPushesIntoOneLocationAreAllKept) {
+  // EVSE PUTs and PATCHes merge into the one stored Location. Sent at once over several
+  // connections, none may undo another's change in the hub's copy (each merge is written only
+  // while the Location is as it was read, else merged again).
+  auto& cpo1 = add_platform("CPO One", {{Role::cpo, kCpo1}});
+  auto& emsp1 = add_platform("eMSP One", {{Role::emsp, kEmsp1}});
+  ASSERT_EQ(cpo1.call_routed("PUT", url("receiver", "locations") + "/NL/CP1/LOC1", location_json(kCpo1, "LOC1"), kHubRef)
+                .status,
+            201);
+  constexpr int kEvses = 24;
+  constexpr int kThreads = 6;
+  auto evse_json = [](int i) {
+    return R"({"uid":"E)" + std::to_string(i) + R"(","evse_id":"NL*CP1*E)" + std::to_string(100 + i) +
+           R"(","status":"AVAILABLE","connectors":[{"id":"1","standard":"IEC_62196_T2","format":"SOCKET",)"
+           R"("power_type":"AC_3_PHASE","max_voltage":230,"max_amperage":16,"last_updated":"2026-11-25T10:01:00Z"}],)"
+           R"("last_updated":"2026-11-25T10:01:00Z"})";
+  };
+  auto in_parallel = [&](const std::function<hub::http::ClientResult(int)>& send) {
+    std::mutex mutex;
+    std::string refused;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = t; i < kEvses; i += kThreads) {
+          auto r = send(i);
+          if (r.status / 100 != 2 || hub::test::envelope_status(r.response.body) != 1000) {
+            std::lock_guard lock(mutex);
+            refused += "E" + std::to_string(i) + ": " + std::to_string(r.status) + " " + r.response.body + "\n";
+          }
+        }
+      });
+    }
+    for (auto& th : threads) {
+      th.join();
+    }
+    return refused;
+  };
+  EXPECT_EQ(in_parallel([&](int i) {
+              return cpo1.call_routed("PUT", url("receiver", "locations") + "/NL/CP1/LOC1/E" + std::to_string(i),
+                                      evse_json(i), kHubRef);
+            }),
+            "");
+  EXPECT_EQ(in_parallel([&](int i) {
+              return cpo1.call_routed("PATCH", url("receiver", "locations") + "/NL/CP1/LOC1/E" + std::to_string(i),
+                                      R"({"status":"CHARGING","last_updated":"2026-11-25T10:02:00Z"})", kHubRef);
+            }),
+            "");
+  auto got = emsp1.call_routed("GET", url("sender", "locations") + "/LOC1", {}, kHubRef);
+  ASSERT_EQ(got.status, 200) << got.response.body;
+  auto loc = parse(hub::test::envelope_data(got.response.body));
+  ASSERT_TRUE(loc.IsObject() && loc["evses"].IsArray()) << got.response.body;
+  std::set<std::string> charging;
+  for (const auto& e : loc["evses"].GetArray()) {
+    if (std::string_view(e["status"].GetString()) == "CHARGING") {
+      charging.insert(e["uid"].GetString());
+    }
+  }
+  EXPECT_EQ(loc["evses"].Size(), static_cast<unsigned>(kEvses + 1));
+  EXPECT_EQ(charging.size(), static_cast<std::size_t>(kEvses));
+  EXPECT_STREQ(loc["last_updated"].GetString(), "2026-11-25T10:02:00Z");
 }
 
 TEST_F(OcpiHubTest, DirectPushSpoofedFromUnknownReceiverAndForwardedGet) {

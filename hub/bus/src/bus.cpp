@@ -232,7 +232,8 @@ namespace {
 /// (their KEYS and ARGV parameters shadow the globals, so the bodies run unchanged), then a
 /// driver. ARGV[1], ARGV[2]: the write's key and argument counts; the write's keys and
 /// arguments follow, then 3 keys and 9 arguments per event (Impl::publish_args's layout).
-/// Returns {write's reply, {new, id} per event}.
+/// Returns {write's reply, {new, id} per event}, or {-1} alone when the write refused itself
+/// (kWriteRefused): no event is queued then.
 std::string combined_script(std::string_view write) {
   std::string s;
   s.reserve(write.size() + std::char_traits<char>::length(scripts::kPublish) + 700);
@@ -247,7 +248,9 @@ local na = tonumber(ARGV[2])
 local k, a = {}, {}
 for i = 1, nk do k[i] = KEYS[i] end
 for i = 1, na do a[i] = ARGV[2 + i] end
-local out = {write(k, a)}
+local w = write(k, a)
+if w == -1 then return {w} end
+local out = {w}
 local ki, ai = nk, 2 + na
 while ki < #KEYS do
   local ea = {}
@@ -307,6 +310,15 @@ asio::awaitable<Written> Bus::Impl::write_and_publish(Write write, std::vector<E
     out.write = r.error();
     for (auto i : sent) {
       out.published[i] = r.error();
+    }
+    co_return out;
+  }
+  if (!r->is_error() && r->type == store::Reply::Type::array && r->elements.size() == 1 &&
+      r->elements[0].type == store::Reply::Type::integer && r->elements[0].integer == kWriteRefused) {
+    // The write refused itself (what it expected to find had changed): nothing was queued.
+    out.write = std::move(r->elements[0]);
+    for (auto i : sent) {
+      out.published[i] = make_error_code(Errc::conflict);
     }
     co_return out;
   }

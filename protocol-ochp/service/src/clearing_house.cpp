@@ -45,6 +45,42 @@ constexpr const char* kHdelIfOwner =
 using Cmd = std::vector<std::string>;
 using Cmds = std::vector<Cmd>;
 
+/// A condition of a read-modify-write: hash field `field` of `hash` still holds what was read
+/// (`was`; nullopt: it was absent).
+struct Guard {
+  std::string hash;
+  std::string field;
+  std::optional<std::string> was;
+};
+using Guards = std::vector<Guard>;
+
+/// Runs commands only while every guard holds, atomically. ARGV: guard count, then per guard
+/// hash, field, '-' (absent) or '=' and the expected value; then per command its argument
+/// count and arguments. Returns 1 when the commands ran, -1 (nothing written) when a guard
+/// failed.
+constexpr const char* kGuardedWrite = R"lua(
+local i = 2
+for _ = 1, tonumber(ARGV[1]) do
+  local cur = redis.call('HGET', ARGV[i], ARGV[i + 1])
+  if ARGV[i + 2] == '-' then
+    if cur then return -1 end
+  elseif cur ~= ARGV[i + 3] then
+    return -1
+  end
+  i = i + 4
+end
+while i <= #ARGV do
+  local n = tonumber(ARGV[i])
+  redis.call(unpack(ARGV, i + 1, i + n))
+  i = i + n + 1
+end
+return 1
+)lua";
+
+/// How many times a delivery reads, merges and writes again when a concurrent delivery of the
+/// same object (another destination's lane) changed it in between.
+constexpr int kMergeAttempts = 16;
+
 // ------------------------------------------------------------------ Redis keys (docs/ochp.md)
 
 namespace key {
@@ -468,6 +504,32 @@ struct ClearingHouse::Impl {
       }
     }
     co_return r;
+  }
+
+  /// Runs `cmds` atomically while every guard holds: 1 when they ran, 0 when a guard failed
+  /// (nothing written); an error when Redis failed.
+  asio::awaitable<Result<int>> pipe_if(Guards guards, Cmds cmds) {
+    Cmd c{"EVAL", kGuardedWrite, "0", std::to_string(guards.size())};
+    for (auto& g : guards) {
+      c.push_back(std::move(g.hash));
+      c.push_back(std::move(g.field));
+      c.emplace_back(g.was ? "=" : "-");
+      c.push_back(g.was ? std::move(*g.was) : std::string());
+    }
+    for (auto& w : cmds) {
+      c.push_back(std::to_string(w.size()));
+      for (auto& a : w) {
+        c.push_back(std::move(a));
+      }
+    }
+    auto r = co_await cmd(std::move(c));
+    if (!r) {
+      co_return r.error();
+    }
+    if (r->is_error()) {
+      co_return make_error_code(Errc::internal);
+    }
+    co_return r->integer == 1 ? 1 : 0;
   }
 
   asio::awaitable<Result<std::vector<std::string>>> members(std::string set) {
@@ -2211,7 +2273,7 @@ struct ClearingHouse::Impl {
   /// later EVSE updates, and each EVSE's status as a live status without time-to-live.
   /// `refusals` gets the EVSEs OCHP cannot express.
   asio::awaitable<bool> keep_location(const std::string& party, const model::Location& loc,
-                                      std::vector<std::string>& refusals, Cmds& w) {
+                                      std::vector<std::string>& refusals, Cmds& w, Guards& guards) {
     const std::int64_t now = now_ms();
     const std::string lk = upper(loc.country_code + "*" + loc.party_id + "*" + loc.id);
     model::Location shell = loc;
@@ -2235,6 +2297,14 @@ struct ClearingHouse::Impl {
     auto prior_records = co_await hmget(std::move(live_key), prior_fields);
     if (!prior_records) {
       co_return false;
+    }
+    // What follows is decided on these reads: written only while they still hold (the lanes of
+    // other OCHP destinations keep the same records).
+    for (std::size_t i = 0; i < loc.evses.size(); ++i) {
+      guards.push_back({key::cp_uid(party), lk + "|" + upper(loc.evses[i].uid), (*prior)[i]});
+      if (!prior_fields[i].empty()) {
+        guards.push_back({key::cp(party), prior_fields[i], (*prior_records)[i]});
+      }
     }
     /// Moves a kept record to the removals (status REMOVED): OCHP partners see it `Closed`.
     auto remove = [&](const std::string& field, model::Evse evse) {
@@ -2325,6 +2395,17 @@ struct ClearingHouse::Impl {
   }
 
   asio::awaitable<bus::DeliveryResult> deliver_location(const bus::Delivery& d) {
+    for (int attempt = 0; attempt < kMergeAttempts; ++attempt) {
+      auto r = co_await deliver_location_once(d);
+      if (r) {
+        co_return std::move(*r);
+      }
+    }
+    co_return retry_later("concurrent_update");
+  }
+
+  /// One attempt; nullopt when a concurrent delivery changed the records it read.
+  asio::awaitable<std::optional<bus::DeliveryResult>> deliver_location_once(const bus::Delivery& d) {
     auto k = bus::keys::parse_object_key(d.key);
     if (!k) {
       co_return co_await refuse_delivery(d, "malformed key " + d.key);
@@ -2405,7 +2486,8 @@ struct ClearingHouse::Impl {
     }
     std::vector<std::string> refusals;
     Cmds w;
-    bool ok = co_await keep_location(d.source, loc, refusals, w);
+    Guards guards;
+    bool ok = co_await keep_location(d.source, loc, refusals, w, guards);
     if (!ok) {
       co_return retry_later("store");
     }
@@ -2415,9 +2497,12 @@ struct ClearingHouse::Impl {
       refused += (refused.empty() ? "" : "; ") + r;
     }
     note(w, "ocpi_to_ochp", d.source, d.destination, d.kind, d.key, mapped.losses, refused);
-    auto wr = co_await pipe(std::move(w));
+    auto wr = co_await pipe_if(std::move(guards), std::move(w));
     if (!wr) {
       co_return retry_later("store");
+    }
+    if (!*wr) {
+      co_return std::nullopt;  // changed since read: read and merge again
     }
     bus::DeliveryResult out;
     if (!refusals.empty() && refusals.size() == loc.evses.size() && !loc.evses.empty()) {
@@ -2429,6 +2514,17 @@ struct ClearingHouse::Impl {
   }
 
   asio::awaitable<bus::DeliveryResult> deliver_token(const bus::Delivery& d) {
+    for (int attempt = 0; attempt < kMergeAttempts; ++attempt) {
+      auto r = co_await deliver_token_once(d);
+      if (r) {
+        co_return std::move(*r);
+      }
+    }
+    co_return retry_later("concurrent_update");
+  }
+
+  /// One attempt; nullopt when a concurrent delivery changed the token it read.
+  asio::awaitable<std::optional<bus::DeliveryResult>> deliver_token_once(const bus::Delivery& d) {
     auto v = ocpi::decode<model::Token>(d.payload, ocpi::DecodeOptions{false});
     if (!v) {
       co_return co_await refuse_delivery(d, "unreadable Token: " + v.message());
@@ -2470,8 +2566,18 @@ struct ClearingHouse::Impl {
       w.push_back({"SADD", key::kTokParties, d.source});
     }
     note(w, "ocpi_to_ochp", d.source, d.destination, d.kind, d.key, m.losses);
-    auto wr = co_await pipe(std::move(w));
-    co_return wr ? bus::DeliveryResult{} : retry_later("store");
+    Guards guards;
+    guards.push_back({key::tok(d.source), field,
+                      (*got)[2].is_nil() ? std::nullopt : std::optional<std::string>((*got)[2].str)});
+    guards.push_back({key::kTokIndex, field, indexed.is_nil() ? std::nullopt : std::optional<std::string>(indexed.str)});
+    auto wr = co_await pipe_if(std::move(guards), std::move(w));
+    if (!wr) {
+      co_return retry_later("store");
+    }
+    if (!*wr) {
+      co_return std::nullopt;  // changed since read: read again
+    }
+    co_return bus::DeliveryResult{};
   }
 
   asio::awaitable<bus::DeliveryResult> deliver_tariff(const bus::Delivery& d) {

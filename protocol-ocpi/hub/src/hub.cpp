@@ -836,23 +836,36 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
   std::vector<std::string> visible{d.destination};
   Result<int> r = 0;
   // Every OCPI destination of the event ingests it, and a destination's backlog may replay older
-  // states after an outage: a state older than the one kept is not written back.
+  // states after an outage: a state older than the one kept is not written back. The lanes of
+  // several destinations ingest the same object concurrently, so each write is conditional on
+  // the object being as it was read (a lane that lost the race reads again).
   auto keep_newest = [this, &d, &visible](std::string module, model::PartyRef owner, std::string id,
                                           model::Timestamp incoming) -> asio::awaitable<bool> {
-    auto stored = co_await store.get(module, owner, id);
-    if (!stored) {
-      co_return false;  // the store failed: retry the delivery
-    }
-    if (*stored) {
-      auto ts = wire::string_member(**stored, "last_updated");
-      auto kept = ts ? model::parse_timestamp(*ts) : std::nullopt;
-      if (kept.has_value() && *kept > incoming) {
+    std::string object = module + ":" + ObjectStore::member(owner, id);
+    auto held = co_await merges.lock(std::move(object));
+    for (int attempt = 0; attempt < kMergeAttempts; ++attempt) {
+      auto stored = co_await store.get(module, owner, id);
+      if (!stored) {
+        co_return false;  // the store failed: retry the delivery
+      }
+      if (*stored) {
+        auto ts = wire::string_member(**stored, "last_updated");
+        auto kept = ts ? model::parse_timestamp(*ts) : std::nullopt;
+        if (kept.has_value() && *kept > incoming) {
+          co_return true;
+        }
+      }
+      // (A named condition: g++ 12 destroys a temporary of a co_await expression twice.)
+      std::optional<IfUnchanged> condition = IfUnchanged{std::move(*stored)};
+      auto put = co_await store.put(module, owner, id, d.payload, incoming.unix_ms(), visible, std::move(condition));
+      if (!put) {
+        co_return false;
+      }
+      if (*put != ObjectStore::kRefused) {
         co_return true;
       }
     }
-    auto put = co_await store.put(std::move(module), std::move(owner), std::move(id), d.payload,
-                                  incoming.unix_ms(), visible);
-    co_return put.has_value();
+    co_return false;  // kept changing: the delivery is retried
   };
 
   switch (d.kind) {
@@ -874,45 +887,59 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
       const model::PartyRef owner{k->country_code, k->party_id};
       const std::string id = k->id;
       const std::string uid = k->evse_uid;
-      auto stored = co_await store.get("locations", owner, id);
-      if (!stored) {
-        co_return false;
-      }
-      if (!*stored) {
-        co_return true;  // the Location comes first in the same lane; nothing to merge into yet
-      }
-      auto loc = decode<model::Location>(**stored, DecodeOptions{false});
-      if (!loc) {
-        co_return true;
-      }
-      auto it = std::find_if(loc.value->evses.begin(), loc.value->evses.end(),
-                             [&](const model::Evse& e) { return http::iequals(e.uid, uid); });
-      if (d.kind == bus::Kind::evse) {
-        auto e = decode<model::Evse>(d.payload, DecodeOptions{false});
-        if (!e) {
+      // Merged into the stored Location on the condition that it is unchanged since read (the
+      // lanes of other destinations merge into it too); read and merged again otherwise.
+      std::string object = "locations:" + ObjectStore::member(owner, id);
+      auto held = co_await merges.lock(std::move(object));
+      for (int attempt = 0; attempt < kMergeAttempts; ++attempt) {
+        auto stored = co_await store.get("locations", owner, id);
+        if (!stored) {
+          co_return false;
+        }
+        if (!*stored) {
+          co_return true;  // the Location comes first in the same lane; nothing to merge into yet
+        }
+        auto loc = decode<model::Location>(**stored, DecodeOptions{false});
+        if (!loc) {
           co_return true;
         }
-        if (it != loc.value->evses.end() && it->last_updated > e.value->last_updated) {
-          co_return true;  // an older state replayed: the kept EVSE is newer
-        }
-        loc.value->last_updated = std::max(loc.value->last_updated, e.value->last_updated);
-        if (it == loc.value->evses.end()) {
-          loc.value->evses.push_back(std::move(*e.value));
+        auto it = std::find_if(loc.value->evses.begin(), loc.value->evses.end(),
+                               [&](const model::Evse& e) { return http::iequals(e.uid, uid); });
+        if (d.kind == bus::Kind::evse) {
+          auto e = decode<model::Evse>(d.payload, DecodeOptions{false});
+          if (!e) {
+            co_return true;
+          }
+          if (it != loc.value->evses.end() && it->last_updated > e.value->last_updated) {
+            co_return true;  // an older state replayed: the kept EVSE is newer
+          }
+          loc.value->last_updated = std::max(loc.value->last_updated, e.value->last_updated);
+          if (it == loc.value->evses.end()) {
+            loc.value->evses.push_back(std::move(*e.value));
+          } else {
+            *it = std::move(*e.value);
+          }
         } else {
-          *it = std::move(*e.value);
+          auto u = decode<model::EvseStatusUpdate>(d.payload, DecodeOptions{false});
+          if (!u || it == loc.value->evses.end() || it->last_updated > u.value->last_updated) {
+            co_return true;
+          }
+          it->status = u.value->status;
+          it->last_updated = std::max(it->last_updated, u.value->last_updated);
+          loc.value->last_updated = std::max(loc.value->last_updated, u.value->last_updated);
         }
-      } else {
-        auto u = decode<model::EvseStatusUpdate>(d.payload, DecodeOptions{false});
-        if (!u || it == loc.value->evses.end() || it->last_updated > u.value->last_updated) {
+        std::optional<IfUnchanged> condition = IfUnchanged{std::move(*stored)};
+        std::string merged = encode(*loc.value, Flavor::canonical);
+        auto put = co_await store.put("locations", owner, id, std::move(merged), loc.value->last_updated.unix_ms(),
+                                      visible, std::move(condition));
+        if (!put) {
+          co_return false;
+        }
+        if (*put != ObjectStore::kRefused) {
           co_return true;
         }
-        it->status = u.value->status;
-        it->last_updated = std::max(it->last_updated, u.value->last_updated);
-        loc.value->last_updated = std::max(loc.value->last_updated, u.value->last_updated);
       }
-      r = co_await store.put("locations", owner, id, encode(*loc.value, Flavor::canonical),
-                             loc.value->last_updated.unix_ms(), visible);
-      break;
+      co_return false;  // kept changing: the delivery is retried
     }
     case bus::Kind::tariff: {
       auto v = decode<model::Tariff>(d.payload, DecodeOptions{false});
@@ -939,7 +966,9 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
         co_return true;
       }
       model::PartyRef owner{v.value->country_code, v.value->party_id};
-      r = co_await store.put("cdrs", owner, v.value->id, d.payload, v.value->last_updated.unix_ms(), visible);
+      std::optional<IfUnchanged> unconditional;  // a CDR is never changed: kept as it comes
+      r = co_await store.put("cdrs", owner, v.value->id, d.payload, v.value->last_updated.unix_ms(), visible,
+                             std::move(unconditional));
       break;
     }
     default:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include "keyed_lock.hpp"
 #include "store.hpp"
 #include "wire.hpp"
 
@@ -50,6 +51,8 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
   HubOptions options;
   metrics::Metrics* metrics;
   ObjectStore store;
+  /// Merges into one stored object run one at a time in this process (see KeyedLocks).
+  KeyedLocks merges;
   std::shared_ptr<spdlog::logger> log = hub::log::get("ocpi");
   boost::asio::steady_timer alive_timer;
 
@@ -100,11 +103,21 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
   boost::asio::awaitable<http::Response> forward(Ctx& ctx, const Target& target, std::string_view module,
                                                  std::string_view interface, std::string suffix, std::string body,
                                                  std::chrono::milliseconds timeout);
-  /// Stores a push and queues it for its receivers; the answer to the sender.
+  /// Stores a push and queues it for its receivers; the answer to the sender. A push merged
+  /// into the stored object (PATCH, an EVSE or connector of a Location) is read, merged and
+  /// written on the condition that the object is unchanged; when a concurrent push changed it
+  /// in between, the push is merged again into the newer object (up to kMergeAttempts times).
   boost::asio::awaitable<http::Response> locations_push(Ctx& ctx, const model::PartyRef& from,
-                                                        std::vector<std::string> rest);
+                                                        const std::vector<std::string>& rest);
   boost::asio::awaitable<http::Response> object_push(Ctx& ctx, const model::PartyRef& from, std::string_view module,
-                                                     std::vector<std::string> rest);
+                                                     const std::vector<std::string>& rest);
+  /// One attempt of the above; nullopt when the object changed between reading and writing.
+  boost::asio::awaitable<std::optional<http::Response>> locations_push_once(Ctx& ctx, const model::PartyRef& from,
+                                                                            std::vector<std::string> rest);
+  boost::asio::awaitable<std::optional<http::Response>> object_push_once(Ctx& ctx, const model::PartyRef& from,
+                                                                         std::string_view module,
+                                                                         std::vector<std::string> rest);
+  static constexpr int kMergeAttempts = 16;
   boost::asio::awaitable<http::Response> cdr_post(Ctx& ctx, const model::PartyRef& from);
   boost::asio::awaitable<http::Response> receiver_get(Ctx& ctx, std::string_view module, std::vector<std::string> rest);
   boost::asio::awaitable<http::Response> sender_get(Ctx& ctx, std::string_view module, std::vector<std::string> rest);
@@ -119,7 +132,8 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
                                                  std::string key, const std::string& canonical, bool broadcast,
                                                  const model::PartyRef& from, http::Response ok);
   /// Stores a pushed object (`write`, from ObjectStore::put_write) and queues its events to
-  /// `targets` in one Redis script call. Returns whether the object existed; an error when the
+  /// `targets` in one Redis script call. Returns whether the object existed, ObjectStore::kRefused
+  /// when the write's IfUnchanged condition failed (nothing stored or queued); an error when the
   /// push was not accepted (the sender gets 3000 and sends it again).
   boost::asio::awaitable<Result<int>> store_and_publish(Ctx& ctx, const std::vector<Target>& targets, bus::Kind kind,
                                                         const std::string& key, const std::string& canonical,

@@ -242,6 +242,9 @@ asio::awaitable<Result<int>> OcpiHub::Impl::store_and_publish(Ctx& ctx, const st
   auto events = events_for(ctx, targets, kind, key, canonical, broadcast, from);
   auto written = co_await bus.write_and_publish(std::move(write), std::move(events));
   auto existed = ObjectStore::put_result(written.write);
+  if (existed && *existed == ObjectStore::kRefused) {
+    co_return existed;  // changed since it was read: the caller merges again
+  }
   if (existed) {
     for (const auto& res : written.published) {
       if (!res) {
@@ -261,7 +264,46 @@ asio::awaitable<Result<int>> OcpiHub::Impl::store_and_publish(Ctx& ctx, const st
 }
 
 asio::awaitable<http::Response> OcpiHub::Impl::locations_push(Ctx& ctx, const model::PartyRef& from,
-                                                              std::vector<std::string> rest) {
+                                                              const std::vector<std::string>& rest) {
+  KeyedLocks::Held held;
+  if (ctx.req.method == "PATCH" || rest.size() > 3) {
+    std::string object = "locations:" + ObjectStore::member(model::PartyRef{rest[0], rest[1]}, rest[2]);
+    held = co_await merges.lock(std::move(object));
+  }
+  for (int attempt = 0; attempt < kMergeAttempts; ++attempt) {
+    auto r = co_await locations_push_once(ctx, from, rest);
+    if (r) {
+      co_return std::move(*r);
+    }
+  }
+  co_return wire::reply(200, 3000, "the location kept changing while this push was merged into it; send it again");
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::object_push(Ctx& ctx, const model::PartyRef& from,
+                                                           std::string_view module,
+                                                           const std::vector<std::string>& rest) {
+  KeyedLocks::Held held;
+  if (ctx.req.method == "PATCH") {
+    std::string id = rest[2];
+    if (module == "tokens") {
+      auto type = ctx.req.query("type");
+      id += "#" + std::string(type.empty() ? "RFID" : type);
+    }
+    std::string object = std::string(module) + ":" + ObjectStore::member(model::PartyRef{rest[0], rest[1]}, id);
+    held = co_await merges.lock(std::move(object));
+  }
+  for (int attempt = 0; attempt < kMergeAttempts; ++attempt) {
+    auto r = co_await object_push_once(ctx, from, module, rest);
+    if (r) {
+      co_return std::move(*r);
+    }
+  }
+  co_return wire::reply(200, 3000, "the object kept changing while this PATCH was merged into it; send it again");
+}
+
+asio::awaitable<std::optional<http::Response>> OcpiHub::Impl::locations_push_once(Ctx& ctx,
+                                                                                  const model::PartyRef& from,
+                                                                                  std::vector<std::string> rest) {
   auto owner = model::make_party_ref(rest[0], rest[1]);
   if (!owner) {
     co_return invalid("country_code/party_id in the URL are malformed");
@@ -415,18 +457,27 @@ asio::awaitable<http::Response> OcpiHub::Impl::locations_push(Ctx& ctx, const mo
   } else {
     document = encode(loc, Flavor::canonical);
   }
+  std::optional<IfUnchanged> condition;
+  if (patch || rest.size() > 3) {
+    condition = IfUnchanged{std::move(stored)};  // merged into what was read
+  }
   auto write = ObjectStore::put_write("locations", *owner, loc.id, std::move(document), loc.last_updated.unix_ms(),
-                                      std::move(visible));
+                                      std::move(visible), std::move(condition));
   auto existed = co_await store_and_publish(ctx, targets, kind, key, payload, broadcast, from, std::move(write));
   if (!existed) {
     co_return wire::reply(200, 3000, "the hub could not store and queue the push; send it again");
+  }
+  if (*existed == ObjectStore::kRefused) {
+    co_return std::nullopt;
   }
   bool created = rest.size() == 3 ? !*existed : true;
   co_return wire::reply(created && !patch ? 201 : 200, 1000, "");
 }
 
-asio::awaitable<http::Response> OcpiHub::Impl::object_push(Ctx& ctx, const model::PartyRef& from,
-                                                           std::string_view module, std::vector<std::string> rest) {
+asio::awaitable<std::optional<http::Response>> OcpiHub::Impl::object_push_once(Ctx& ctx,
+                                                                               const model::PartyRef& from,
+                                                                               std::string_view module,
+                                                                               std::vector<std::string> rest) {
   auto owner = model::make_party_ref(rest[0], rest[1]);
   if (!owner) {
     co_return invalid("country_code/party_id in the URL are malformed");
@@ -554,10 +605,18 @@ asio::awaitable<http::Response> OcpiHub::Impl::object_push(Ctx& ctx, const model
   if (!broadcast && !targets.empty()) {
     visible.push_back(targets.front().party->id);
   }
-  auto write = ObjectStore::put_write(mod, *owner, id, canonical, last_updated, std::move(visible));
+  std::optional<IfUnchanged> condition;
+  if (method == "PATCH") {
+    condition = IfUnchanged{std::move(stored)};  // merged into what was read
+  }
+  auto write = ObjectStore::put_write(mod, *owner, id, canonical, last_updated, std::move(visible),
+                                      std::move(condition));
   auto existed = co_await store_and_publish(ctx, targets, kind, key, canonical, broadcast, from, std::move(write));
   if (!existed) {
     co_return wire::reply(200, 3000, "the hub could not store and queue the push; send it again");
+  }
+  if (*existed == ObjectStore::kRefused) {
+    co_return std::nullopt;
   }
   co_return wire::reply(!*existed && method == "PUT" ? 201 : 200, 1000, "");
 }

@@ -13,9 +13,19 @@ namespace {
 namespace asio = boost::asio;
 
 // KEYS: object hash, broadcast index, owner index. ARGV: json, score, member, directed index
-// prefix, receivers... (none: broadcast). Returns 1 when the object existed (every stored object
-// has its 'to' field, so one HGET tells; an existing object is in its owner index already).
+// prefix, expectation ('': none, '-': the object is absent, '=': its json is ARGV[6]), expected
+// json, receivers... (none: broadcast). Returns 1 when the object existed (every stored object
+// has its 'to' field, so one HGET tells; an existing object is in its owner index already), -1
+// (bus::kWriteRefused) without writing when the expectation does not hold.
 constexpr const char* kPut = R"lua(
+if ARGV[5] ~= '' then
+  local cur = redis.call('HGET', KEYS[1], 'json')
+  if ARGV[5] == '-' then
+    if cur then return -1 end
+  elseif cur ~= ARGV[6] then
+    return -1
+  end
+end
 local old = redis.call('HGET', KEYS[1], 'to')
 local receivers = {}
 local seen = {}
@@ -24,8 +34,8 @@ if old and old ~= '*' and old ~= '' then
     if not seen[p] then seen[p] = true; receivers[#receivers + 1] = p end
   end
 end
-local broadcast = (#ARGV < 5) or old == '*'
-for i = 5, #ARGV do
+local broadcast = (#ARGV < 7) or old == '*'
+for i = 7, #ARGV do
   if not seen[ARGV[i]] then seen[ARGV[i]] = true; receivers[#receivers + 1] = ARGV[i] end
 end
 for _, p in ipairs(receivers) do
@@ -127,8 +137,10 @@ asio::awaitable<Result<std::optional<std::string>>> ObjectStore::get(std::string
 
 asio::awaitable<Result<int>> ObjectStore::put(std::string module, model::PartyRef owner, std::string id,
                                                std::string json, std::int64_t last_updated_ms,
-                                               std::vector<std::string> visible_to) {
-  auto w = put_write(module, owner, id, std::move(json), last_updated_ms, std::move(visible_to));
+                                               std::vector<std::string> visible_to,
+                                               std::optional<IfUnchanged> if_unchanged) {
+  auto w = put_write(module, owner, id, std::move(json), last_updated_ms, std::move(visible_to),
+                     std::move(if_unchanged));
   std::vector<std::string> cmd;
   cmd.reserve(3 + w.keys.size() + w.args.size());
   cmd.emplace_back("EVAL");
@@ -146,16 +158,26 @@ asio::awaitable<Result<int>> ObjectStore::put(std::string module, model::PartyRe
 
 bus::Write ObjectStore::put_write(const std::string& module, const model::PartyRef& owner, std::string_view id,
                                   std::string json, std::int64_t last_updated_ms,
-                                  std::vector<std::string> visible_to) {
+                                  std::vector<std::string> visible_to, std::optional<IfUnchanged> if_unchanged) {
   auto m = member(owner, id);
   bus::Write w;
   w.script = kPut;
   w.keys = {object_prefix(module) + m, broadcast_index(module), owner_index(module, id)};
-  w.args.reserve(4 + visible_to.size());
+  w.args.reserve(6 + visible_to.size());
   w.args.push_back(std::move(json));
   w.args.push_back(std::to_string(last_updated_ms));
   w.args.push_back(std::move(m));
   w.args.push_back(directed_prefix(module));
+  if (!if_unchanged) {
+    w.args.emplace_back();
+    w.args.emplace_back();
+  } else if (!if_unchanged->was) {
+    w.args.emplace_back("-");
+    w.args.emplace_back();
+  } else {
+    w.args.emplace_back("=");
+    w.args.push_back(std::move(*if_unchanged->was));
+  }
   for (auto& p : visible_to) {
     w.args.push_back(std::move(p));
   }
@@ -168,6 +190,9 @@ Result<int> ObjectStore::put_result(const Result<store::Reply>& reply) {
   }
   if (reply->is_error()) {
     return make_error_code(Errc::unavailable);
+  }
+  if (reply->integer == bus::kWriteRefused) {
+    return kRefused;
   }
   return reply->integer == 1 ? 1 : 0;
 }

@@ -29,8 +29,20 @@ struct StoredPage {
   std::vector<std::string> objects;  ///< canonical JSON, oldest last_updated first
 };
 
+/// A read-modify-write's condition: the object is still as it was read (`was`: its json, nullopt
+/// when it was absent). Concurrent writers of one object (two requests merging EVSEs into one
+/// Location, two delivery lanes keeping the newest state) then never undo each other's change:
+/// the loser is refused and reads again.
+struct IfUnchanged {
+  std::optional<std::string> was;
+};
+
 class ObjectStore {
  public:
+  /// put()'s and put_result()'s answer when an IfUnchanged condition no longer held: nothing
+  /// was written (and, through Bus::write_and_publish, nothing queued).
+  static constexpr int kRefused = -1;
+
   ObjectStore(boost::asio::any_io_executor redis_executor, store::RedisClient& redis);
 
   /// "CC:PID:ID" with the id upper-cased: the member name of an object in the indexes.
@@ -39,14 +51,17 @@ class ObjectStore {
   boost::asio::awaitable<Result<std::optional<std::string>>> get(std::string module, model::PartyRef owner,
                                                                  std::string id);
   /// Saves an object; `visible_to` empty: every reader (broadcast), else those party ids.
-  /// Returns whether the object existed before.
+  /// Returns whether the object existed before (1 or 0), or kRefused when `if_unchanged` was
+  /// given and the object changed since it was read.
   boost::asio::awaitable<Result<int>> put(std::string module, model::PartyRef owner, std::string id,
                                            std::string json, std::int64_t last_updated_ms,
-                                           std::vector<std::string> visible_to);
+                                           std::vector<std::string> visible_to,
+                                           std::optional<IfUnchanged> if_unchanged);
   /// put() as a bus::Write, to run in the same script call as the events of the push
-  /// (Bus::write_and_publish); put_result() reads its reply (whether the object existed).
+  /// (Bus::write_and_publish); put_result() reads its reply (1, 0 or kRefused, as put()).
   static bus::Write put_write(const std::string& module, const model::PartyRef& owner, std::string_view id,
-                              std::string json, std::int64_t last_updated_ms, std::vector<std::string> visible_to);
+                              std::string json, std::int64_t last_updated_ms, std::vector<std::string> visible_to,
+                              std::optional<IfUnchanged> if_unchanged = std::nullopt);
   static Result<int> put_result(const Result<store::Reply>& reply);
   boost::asio::awaitable<Result<int>> remove(std::string module, model::PartyRef owner, std::string id);
   /// Objects visible to `reader` (party id) filtered by last_updated in [from, to), paginated.

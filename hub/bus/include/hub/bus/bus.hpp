@@ -62,6 +62,11 @@ struct Published {
 /// A protocol adapter's own Redis write (a Lua script body using KEYS and ARGV, e.g. its store
 /// of the pushed object) run in the same script call as the events it causes, so the write and
 /// the events are accepted together, in one round trip.
+/// A write script returning this integer refused itself (an optimistic-concurrency check found
+/// the object changed since it was read): write_and_publish() then queues no event, and each
+/// event's result is Errc::conflict.
+inline constexpr long long kWriteRefused = -1;
+
 struct Write {
   std::string_view script;  ///< a constant: its text identifies the combined script (cached)
   std::vector<std::string> keys;
