@@ -71,10 +71,7 @@ class DeliveryTest : public ::testing::Test {
   }
 
   ~DeliveryTest() override {
-    for (auto& e : engines_) {
-      asio::co_spawn(ioc_, e->stop(), asio::use_future).get();
-    }
-    engines_.clear();
+    stop_engines();
     receiver_.stop();
     run([this]() -> asio::awaitable<bool> {
       client_.stop();
@@ -122,6 +119,14 @@ class DeliveryTest : public ::testing::Test {
         [outbound](const std::string&) { return outbound; }, metrics));
     engines_.back()->start();
     return *engines_.back();
+  }
+
+  /// Stops and destroys the engines (before anything they were given that a test owns).
+  void stop_engines() {
+    for (auto& e : engines_) {
+      asio::co_spawn(ioc_, e->stop(), asio::use_future).get();
+    }
+    engines_.clear();
   }
 
   hub::test::RedisServer redis_;
@@ -424,6 +429,7 @@ TEST_F(DeliveryTest, QueueDepthAndOldestAgeAreSampledPerDestination) {
     std::this_thread::sleep_for(20ms);
   }
   EXPECT_NE(text.find("hub_bus_delivery_latency_seconds_count{kind=\"cdr\"} 5"), std::string::npos) << text;
+  stop_engines();  // the engine samples into `metrics`, which this test owns
 }
 
 TEST_F(DeliveryTest, ACallLongerThanTheLeaseCompletesOnce) {

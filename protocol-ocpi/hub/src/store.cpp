@@ -15,18 +15,18 @@ namespace asio = boost::asio;
 // KEYS: object hash, broadcast index, owner index. ARGV: json, score, member, directed index
 // prefix, expectation ('': none, '-': the object is absent, '=': its json is ARGV[6]), expected
 // json, receivers... (none: broadcast). Returns 1 when the object existed (every stored object
-// has its 'to' field, so one HGET tells; an existing object is in its owner index already), -1
-// (bus::kWriteRefused) without writing when the expectation does not hold.
+// has its 'to' field; an existing object is in its owner index already), -1
+// (bus::kWriteRefused) without writing when the expectation does not hold. The score is the
+// json's last_updated, so the same json already visible to every receiver is left as it is (a
+// re-pushed unchanged object costs one read).
 constexpr const char* kPut = R"lua(
-if ARGV[5] ~= '' then
-  local cur = redis.call('HGET', KEYS[1], 'json')
-  if ARGV[5] == '-' then
-    if cur then return -1 end
-  elseif cur ~= ARGV[6] then
-    return -1
-  end
+local cur = redis.call('HMGET', KEYS[1], 'to', 'json')
+local old = cur[1]
+if ARGV[5] == '-' then
+  if cur[2] then return -1 end
+elseif ARGV[5] == '=' then
+  if cur[2] ~= ARGV[6] then return -1 end
 end
-local old = redis.call('HGET', KEYS[1], 'to')
 local receivers = {}
 local seen = {}
 if old and old ~= '*' and old ~= '' then
@@ -35,8 +35,12 @@ if old and old ~= '*' and old ~= '' then
   end
 end
 local broadcast = (#ARGV < 7) or old == '*'
+local added = false
 for i = 7, #ARGV do
-  if not seen[ARGV[i]] then seen[ARGV[i]] = true; receivers[#receivers + 1] = ARGV[i] end
+  if not seen[ARGV[i]] then seen[ARGV[i]] = true; receivers[#receivers + 1] = ARGV[i]; added = true end
+end
+if old and cur[2] == ARGV[1] and (old == '*' or (not broadcast and not added)) then
+  return 1
 end
 for _, p in ipairs(receivers) do
   redis.call('ZADD', ARGV[4] .. p, ARGV[2], ARGV[3])
