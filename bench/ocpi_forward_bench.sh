@@ -146,6 +146,8 @@ curl -sf -X PUT -d "$location" -H 'Content-Type: application/json' -H "Authoriza
 
 # CPU seconds (user+system, all threads) a process has used so far.
 cpu() { awk '{printf "%.2f", ($14+$15)/'"$(getconf CLK_TCK)"'}' "/proc/$1/stat"; }
+# Context switches of all threads of a process so far (voluntary: it waited for events).
+switches() { cat /proc/"$1"/task/*/status | awk '/^voluntary_ctxt_switches/ {v+=$2} /^nonvoluntary_ctxt_switches/ {n+=$2} END {print v, n}'; }
 sys() { awk '{printf "%.2f", $15/'"$(getconf CLK_TCK)"'}' "/proc/$1/stat"; }  # of which in the kernel
 proxy_worker() { pgrep -P "$(cat "$work/proxy.pid")" | head -1; }
 redis_pid=$(pgrep -P "$hub_pid" redis-server || true)
@@ -153,19 +155,24 @@ redis_pid=$(pgrep -P "$hub_pid" redis-server || true)
 measure() {  # side(nginx|hub) kind url
   local pid=$hub_pid
   [[ $1 == nginx ]] && pid=$(proxy_worker)
-  local c0 s0 r0
+  local c0 s0 r0 w0
   c0=$(cpu "$pid"); s0=$(sys "$pid"); r0=$([[ $1 == hub && -n $redis_pid ]] && cpu "$redis_pid" || echo 0)
+  w0=$(switches "$pid")
   if [[ $1 == hub && -n "${PROFILE:-}" ]]; then  # PROFILE=dir: perf profile of the hub during its run
     perf record -q -F "${PERF_FREQ:-299}" --call-graph dwarf,16384 -p "$hub_pid" -o "$PROFILE/$2.perf" -- sleep "${duration%s}" >/dev/null 2>&1 &
   fi
   if [[ -n "${SYSCALLS:-}" ]]; then  # SYSCALLS=dir: syscall counts of the hub and of nginx
-    timeout -s INT "${duration%s}" strace -c -f -p "$pid" -o "$SYSCALLS/$2-$1.txt" >/dev/null 2>&1 &
+    # perf's syscall tracepoints barely slow the traced process (strace -c stops it per call).
+    perf stat -x, -e "$(printf 'syscalls:sys_enter_%s,' recvfrom recvmsg read readv sendmsg sendto write writev epoll_wait epoll_ctl getsockopt setsockopt futex ioctl timerfd_settime io_uring_enter | sed 's/,$//')" -p "$pid" -o "$SYSCALLS/$2-$1.txt" -- sleep "${duration%s}" >/dev/null 2>&1 &
   fi
   local out
   out=$(wrk -t2 -c64 -d"$duration" --latency -s "$work/$2.lua" "$3" |
         awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {print rps, p50, p99, (bad==""?0:bad)}')
+  local w1
+  w1=$(switches "$pid")
   echo "$out $(python3 -c "print(round($(cpu "$pid") - $c0, 2), round($(sys "$pid") - $s0, 2))") \
-$([[ $1 == hub && -n $redis_pid ]] && python3 -c "print(round($(cpu "$redis_pid") - $r0, 2))" || echo 0)"
+$([[ $1 == hub && -n $redis_pid ]] && python3 -c "print(round($(cpu "$redis_pid") - $r0, 2))" || echo 0) \
+$(python3 -c "a, b = '$w0'.split(), '$w1'.split(); print(int(b[0]) - int(a[0]), int(b[1]) - int(a[1]))")"
 }
 # Rounds (ROUNDS, default 3) of DURATION per side, alternating which side goes first (ABBA), so
 # that a machine whose speed drifts during the run (shared hosts do) weighs on both sides alike.
@@ -196,17 +203,20 @@ def ms(v):
     return float(n) * {'us': 0.001, 'ms': 1, 's': 1000}[u]
 agg = {}
 for line in open(sys.argv[4]):
-    side, rps, p50, p99, bad, cpu, ker, red = line.split()
-    a = agg.setdefault(side, {'n': 0, 'req': 0.0, 'p50': [], 'p99': [], 'bad': 0, 'cpu': 0.0, 'ker': 0.0, 'red': 0.0})
+    side, rps, p50, p99, bad, cpu, ker, red, vol, invol = line.split()
+    a = agg.setdefault(side, {'n': 0, 'req': 0.0, 'p50': [], 'p99': [], 'bad': 0, 'cpu': 0.0, 'ker': 0.0, 'red': 0.0,
+                              'vol': 0, 'invol': 0})
     a['n'] += 1; a['req'] += float(rps) * secs; a['p50'].append(ms(p50)); a['p99'].append(ms(p99))
     a['bad'] += int(bad); a['cpu'] += float(cpu); a['ker'] += float(ker); a['red'] += float(red)
+    a['vol'] += int(vol); a['invol'] += int(invol)
 for side in ('nginx', 'hub'):
     a = agg[side]
     a['rps'] = a['req'] / (a['n'] * secs)
     a['p50m'], a['p99m'] = statistics.median(a['p50']), statistics.median(a['p99'])
     extra = f" + redis {a['red'] * 1e6 / a['req']:.1f} us" if side == 'hub' else ''
     print(f"{kind} {side:5}: {a['rps']:.0f} req/s  p50 {a['p50m']:.2f}ms  p99 {a['p99m']:.2f}ms  non-2xx {a['bad']}  "
-          f"cpu/req {a['cpu'] * 1e6 / a['req']:.1f} us (kernel {a['ker'] * 1e6 / a['req']:.1f}){extra}")
+          f"cpu/req {a['cpu'] * 1e6 / a['req']:.1f} us (kernel {a['ker'] * 1e6 / a['req']:.1f}){extra}  "
+          f"waits/100 req {a['vol'] * 100 / a['req']:.1f} (preempted {a['invol'] * 100 / a['req']:.1f})")
 h, n = agg['hub'], agg['nginx']
 print(f"{kind} hub deliveries to the eMSP so far (coalesced per lane while backlogged): {delivered}")
 print(f"    throughput hub/nginx {h['rps'] / n['rps']:.2f}x, p99 hub/nginx {h['p99m'] / n['p99m']:.2f}x")

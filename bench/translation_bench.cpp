@@ -187,6 +187,19 @@ void ocpi_to_ochp_location(benchmark::State& state) {
 }
 BENCHMARK(ocpi_to_ochp_location);
 
+// The OCPI side alone: what the hub does with each Location PUT before storing it (validating
+// decode, canonical encode).
+void ocpi_location_decode_encode(benchmark::State& state) {
+  const std::string json = ocpi::encode(store());
+  for (auto _ : state) {
+    auto d = ocpi::decode<model::Location>(json);
+    benchmark::DoNotOptimize(ocpi::encode(*d.value, ocpi::Flavor::canonical));
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(json.size()));
+}
+BENCHMARK(ocpi_location_decode_encode);
+
 void ochp_to_ocpi_token(benchmark::State& state) {
   ochp::RoamingAuthorisationInfo info{{"04A2B3C4D5E6F7", "rfid", std::nullopt, "plain"}, "DE-8AA-CA2B3C4D5-X",
                                       std::nullopt, "2030-01-01T00:00:00Z"};

@@ -506,12 +506,22 @@ TEST(OcpiCodec, SyntaxErrorsAndHostileInput) {
                           std::string("null"), std::string("\"x\""), std::string("{\"a\":1,}"),
                           std::string("{\"a\":1} x"), std::string("{'a':1}"), std::string("{\"a\":NaN}"),
                           std::string("{\"a\":\"\xff\xfe\"}"), std::string("{\"a\":\"x\0y\"}", 11),
-                          std::string("{\"a\":\"\\ud800\"}")}) {
+                          std::string("{\"a\":\"\\ud800\"}"),
+                          // invalid UTF-8 after a long ASCII stretch, and an overlong '/' (C0 AF)
+                          std::string("{\"aaaaaaaaaaaaaaaaaaaaaaaa\":\"bbbbbbbbbbbbbbbbbbbbbbbbbbb\xe2\x82\"}"),
+                          std::string("{\"a\":\"\xc0\xaf\"}")}) {
     auto d = decode<model::Token>(bad);
     EXPECT_FALSE(d) << bad;
     ASSERT_FALSE(d.errors.empty()) << bad;
     EXPECT_NE(d.errors[0].reason.find("JSON"), std::string::npos) << bad << ": " << d.message();
   }
+  // Valid UTF-8 beyond ASCII is read as it is.
+  auto umlaut = decode<model::Token>(
+      "{\"country_code\":\"DE\",\"party_id\":\"TST\",\"uid\":\"123abc\",\"type\":\"RFID\","
+      "\"contract_id\":\"DE-TST-C12345678-S\",\"issuer\":\"Stadtwerke M\xc3\xbcnchen \xe2\x82\xac\",\"valid\":true,"
+      "\"whitelist\":\"ALLOWED\",\"last_updated\":\"2019-06-23T08:16:02Z\"}");
+  ASSERT_TRUE(umlaut) << umlaut.message();
+  EXPECT_EQ(umlaut.value->issuer, "Stadtwerke M\xc3\xbcnchen \xe2\x82\xac");
   // A syntax error names the member where reading stopped.
   auto at_member = decode<model::Location>(R"({"evses":[{"uid":"1"},{"connectors":[{"max_voltage":-}]}]})");
   ASSERT_EQ(at_member.errors.size(), 1u);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "json_dom.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
@@ -91,6 +94,11 @@ class Builder {
     }
     Frame f;
     f.node.kind = kind;
+    // Room for a typical OCPI object's members up front: growing the vector member by member
+    // moved every member already read, several times over.
+    if (kind == Json::Kind::object) {
+      f.node.members.reserve(16);
+    }
     stack_.push_back(std::move(f));
     return true;
   }
@@ -166,6 +174,26 @@ const Json* Json::find(std::string_view key) const noexcept {
   return nullptr;
 }
 
+namespace {
+
+/// Whether every byte is below 0x80 (eight bytes at a time).
+bool is_ascii(std::string_view text) noexcept {
+  const char* p = text.data();
+  std::size_t n = text.size();
+  std::uint64_t any = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    any |= w;
+  }
+  for (; n > 0; ++p, --n) {
+    any |= static_cast<unsigned char>(*p);
+  }
+  return (any & 0x8080808080808080ull) == 0;
+}
+
+}  // namespace
+
 JsonParse parse_json(std::string_view text, std::size_t max_depth) {
   JsonParse out;
   // rapidjson streams treat NUL as the end of input; a NUL byte is never valid JSON text.
@@ -180,9 +208,12 @@ JsonParse parse_json(std::string_view text, std::size_t max_depth) {
   Builder builder(max_depth);
   rapidjson::MemoryStream stream(text.data(), text.size());
   rapidjson::Reader reader;
-  constexpr unsigned kFlags =
-      rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag;
-  rapidjson::ParseResult result = reader.Parse<kFlags>(stream, builder);
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
+  // Text that is all ASCII is valid UTF-8: the reader's per-character UTF-8 validation is needed
+  // only when some byte is not ASCII.
+  rapidjson::ParseResult result = is_ascii(text)
+                                      ? reader.Parse<kFlags>(stream, builder)
+                                      : reader.Parse<kFlags | rapidjson::kParseValidateEncodingFlag>(stream, builder);
   if (result.IsError()) {
     out.error_path = builder.current_path();
     if (builder.too_deep()) {
