@@ -6,6 +6,7 @@
 #include <adapters/http_server.hpp>
 #include <test_support/raw_http.hpp>
 
+#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio.hpp>
 
 #include <gtest/gtest.h>
@@ -28,7 +29,7 @@ using namespace std::chrono_literals;
 class ServerTest : public ::testing::Test {
  protected:
   void start(ServerOptions options = {}) {
-    gate_ = std::make_unique<asio::steady_timer>(ioc_, asio::steady_timer::time_point::max());
+    gate_ = std::make_unique<Gate>(ioc_, 1);
     server_ = std::make_unique<HttpServer>(
         ioc_, options, [this](Request& req) { return handle(req); },
         [this](const Request&, const Response& resp, auto) {
@@ -63,8 +64,10 @@ class ServerTest : public ::testing::Test {
       throw std::runtime_error("boom");
     } else if (path == "/gate") {
       entered_.set_value();
+      // A buffered channel: a release sent before this wait starts is not lost (the io_context
+      // runs two threads, so the test thread's release may come first).
       boost::system::error_code ec;
-      co_await gate_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      co_await gate_->async_receive(asio::redirect_error(asio::use_awaitable, ec));
       r.body = "released";
     } else if (path == "/header") {
       r.body = std::string(req.header("X-Test"));
@@ -74,9 +77,7 @@ class ServerTest : public ::testing::Test {
     co_return r;
   }
 
-  void release_gate() {
-    asio::post(ioc_, [this] { gate_->cancel(); });
-  }
+  void release_gate() { gate_->try_send(boost::system::error_code{}); }
 
   std::uint16_t port() const { return server_->port(); }
 
@@ -84,7 +85,8 @@ class ServerTest : public ::testing::Test {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
   std::unique_ptr<HttpServer> server_;
-  std::unique_ptr<asio::steady_timer> gate_;
+  using Gate = asio::experimental::concurrent_channel<void(boost::system::error_code)>;
+  std::unique_ptr<Gate> gate_;
   std::promise<void> entered_;
   std::mutex mutex_;
   std::vector<int> observed_;
