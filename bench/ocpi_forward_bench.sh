@@ -193,6 +193,11 @@ for kind in ${KINDS:-get put putnew}; do
       results+=("$side $line")
     done
   done
+  if [[ -n "${REDIS_STATS:-}" && -n $redis_pid ]]; then  # REDIS_STATS=1: where the hub's Redis spent its time
+    rport=$(tr '\0' ' ' < "/proc/$redis_pid/cmdline" | grep -oE '127.0.0.1:[0-9]+' | head -1 | cut -d: -f2)
+    redis-cli -p "$rport" INFO commandstats | tr -d '\r' | awk -F'[:,=]' '/^cmdstat_/ {printf "    %-28s calls %10d  usec %12d  usec/call %8.2f\n", $1, $3, $5, $7}' | sort -k5 -nr | head -12
+    redis-cli -p "$rport" CONFIG RESETSTAT >/dev/null
+  fi
   delivered=$(curl -sf "http://127.0.0.1:$hub_admin/metrics" | awk '/^hub_bus_delivery_attempts_total\{.*outcome="ok"/ {n+=$NF} END {printf "%d", n}')
   printf '%s\n' "${results[@]}" > "$work/$kind.results"
   python3 - "$kind" "${duration%s}" "$delivered" "$work/$kind.results" <<'PY'

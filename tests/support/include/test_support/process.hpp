@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -160,7 +161,11 @@ class NotifySocket {
         return false;
       }
       pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+      const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+      if (ready < 0 && errno == EINTR) {
+        continue;  // interrupted (io_uring completions do that to the threads that submitted)
+      }
+      if (ready <= 0) {
         return false;
       }
       char buf[512];

@@ -54,6 +54,9 @@ class RawConnection {
     std::size_t off = 0;
     while (off < data.size()) {
       auto n = ::send(fd_, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
       if (n <= 0) {
         return false;
       }
@@ -67,7 +70,7 @@ class RawConnection {
     std::string out;
     char buf[8192];
     for (;;) {
-      auto n = ::recv(fd_, buf, sizeof buf, 0);
+      auto n = receive(buf, sizeof buf);
       if (n <= 0) {
         closed_ = n == 0 || errno == ECONNRESET;
         break;
@@ -99,7 +102,7 @@ class RawConnection {
         }
       }
       char buf[8192];
-      auto n = ::recv(fd_, buf, sizeof buf, 0);
+      auto n = receive(buf, sizeof buf);
       if (n <= 0) {
         closed_ = n == 0 || errno == ECONNRESET;
         return std::nullopt;
@@ -110,6 +113,17 @@ class RawConnection {
 
   /// True once a read saw the peer close (EOF or reset).
   bool closed() const { return closed_; }
+
+  /// recv(), again when a signal interrupted it (an io_uring build's completions interrupt the
+  /// blocking calls of the threads that submitted work with EINTR).
+  ssize_t receive(char* buf, std::size_t size) {
+    for (;;) {
+      auto n = ::recv(fd_, buf, size, 0);
+      if (n >= 0 || errno != EINTR) {
+        return n;
+      }
+    }
+  }
 
   /// Status code of a raw response ("HTTP/1.1 413 ..."), 0 when unparsable.
   static int status_of(const std::string& response) {
