@@ -18,10 +18,8 @@
 namespace hub::ocpi::wire {
 namespace {
 
-std::optional<model::PartyRef> header_pair(const http::Headers& h, std::string_view cc_name, std::string_view pid_name,
-                                           std::string& error) {
-  auto cc = http::find_header(h, cc_name);
-  auto pid = http::find_header(h, pid_name);
+std::optional<model::PartyRef> header_pair(std::string_view cc, std::string_view pid, std::string_view cc_name,
+                                           std::string_view pid_name, std::string& error) {
   if (cc.empty() && pid.empty()) {
     return std::nullopt;
   }
@@ -207,9 +205,24 @@ http::Response error_reply(Errc e, std::string_view message, int http_status) {
 }
 
 Routing routing_headers(const http::Headers& headers, std::string& error) {
+  // One pass over the headers for the four routing headers (told apart by length first); the
+  // first of a repeated header counts, as with find_header.
+  const std::string* found[4] = {nullptr, nullptr, nullptr, nullptr};
+  static constexpr std::string_view kNames[4] = {"OCPI-to-country-code", "OCPI-to-party-id", "OCPI-from-country-code",
+                                                 "OCPI-from-party-id"};
+  for (const auto& [name, value] : headers) {
+    for (int i = 0; i < 4; ++i) {
+      if (found[i] == nullptr && name.size() == kNames[i].size() && http::iequals(name, kNames[i])) {
+        found[i] = &value;
+        break;
+      }
+    }
+  }
+  auto at = [&](int i) { return found[i] != nullptr ? std::string_view(*found[i]) : std::string_view(); };
+  std::string_view to_cc = at(0), to_pid = at(1), from_cc = at(2), from_pid = at(3);
   Routing r;
-  r.to = header_pair(headers, "OCPI-to-country-code", "OCPI-to-party-id", error);
-  r.from = header_pair(headers, "OCPI-from-country-code", "OCPI-from-party-id", error);
+  r.to = header_pair(to_cc, to_pid, "OCPI-to-country-code", "OCPI-to-party-id", error);
+  r.from = header_pair(from_cc, from_pid, "OCPI-from-country-code", "OCPI-from-party-id", error);
   return r;
 }
 
