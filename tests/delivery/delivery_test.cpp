@@ -209,11 +209,36 @@ return existed
   EXPECT_TRUE(failed.write->is_error());
   ASSERT_EQ(failed.published.size(), 1u);
   EXPECT_FALSE(failed.published[0]);
-  // ... while a later event is delivered after it: CDR-2 never arrived, CDR-3 does.
+
+  // A write that refuses itself (a conditional write whose condition no longer holds: -1,
+  // kWriteRefused) queues nothing either, and says so per event.
+  static constexpr const char* kConditional = R"lua(
+if redis.call('HGET', KEYS[1], 'json') ~= ARGV[1] then return -1 end
+redis.call('HSET', KEYS[1], 'json', ARGV[2])
+return 1
+)lua";
+  auto refused = run([&]() {
+    return bus_.write_and_publish(hub::bus::Write{kConditional, {"test:obj:CDR-1"}, {"{\"v\":1}", "{\"v\":3}"}},
+                                  {cdr("emsp", 5), cdr("emsp2", 5)});
+  });
+  ASSERT_TRUE(refused.write);
+  EXPECT_EQ(refused.write->integer, hub::bus::kWriteRefused);
+  ASSERT_EQ(refused.published.size(), 2u);
+  EXPECT_EQ(refused.published[0].error(), Errc::conflict);
+  EXPECT_EQ(refused.published[1].error(), Errc::conflict);
+  auto accepted = run([&]() {
+    return bus_.write_and_publish(hub::bus::Write{kConditional, {"test:obj:CDR-1"}, {"{\"v\":2}", "{\"v\":3}"}},
+                                  {cdr("emsp2", 6)});
+  });
+  ASSERT_TRUE(accepted.write);
+  EXPECT_EQ(accepted.write->integer, 1);
+  ASSERT_TRUE(accepted.published[0]);
+  // ... while a later event is delivered after them: CDR-2 and CDR-5 never arrived, CDR-3 does.
   ASSERT_TRUE(publish(cdr("emsp", 3)));
-  ASSERT_TRUE(receiver_.wait_until([&] { return receiver_.total("emsp") == 2; }));
+  ASSERT_TRUE(receiver_.wait_until([&] { return receiver_.total("emsp") == 2 && receiver_.total("emsp2") == 2; }));
   auto items = receiver_.items("emsp");
   EXPECT_EQ(items[1].payload, "{\"id\":\"CDR-3\"}");
+  EXPECT_EQ(receiver_.items("emsp2")[1].payload, "{\"id\":\"CDR-6\"}");
 }
 
 TEST_F(DeliveryTest, AWriteAndItsEventsFailTogetherWhileRedisIsDown) {
