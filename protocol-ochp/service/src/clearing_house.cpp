@@ -2394,14 +2394,21 @@ struct ClearingHouse::Impl {
     co_return true;
   }
 
-  asio::awaitable<bus::DeliveryResult> deliver_location(const bus::Delivery& d) {
+  /// Runs `once` until it is not refused by a concurrent change (kMergeAttempts times at most);
+  /// after that the delivery is retried later.
+  template <class Once>
+  asio::awaitable<bus::DeliveryResult> until_merged(Once once) {
     for (int attempt = 0; attempt < kMergeAttempts; ++attempt) {
-      auto r = co_await deliver_location_once(d);
+      auto r = co_await once();
       if (r) {
         co_return std::move(*r);
       }
     }
     co_return retry_later("concurrent_update");
+  }
+
+  asio::awaitable<bus::DeliveryResult> deliver_location(const bus::Delivery& d) {
+    co_return co_await until_merged([this, &d] { return deliver_location_once(d); });
   }
 
   /// One attempt; nullopt when a concurrent delivery changed the records it read.
@@ -2514,13 +2521,7 @@ struct ClearingHouse::Impl {
   }
 
   asio::awaitable<bus::DeliveryResult> deliver_token(const bus::Delivery& d) {
-    for (int attempt = 0; attempt < kMergeAttempts; ++attempt) {
-      auto r = co_await deliver_token_once(d);
-      if (r) {
-        co_return std::move(*r);
-      }
-    }
-    co_return retry_later("concurrent_update");
+    co_return co_await until_merged([this, &d] { return deliver_token_once(d); });
   }
 
   /// One attempt; nullopt when a concurrent delivery changed the token it read.
