@@ -839,25 +839,30 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
   // states after an outage: a state older than the one kept is not written back. The lanes of
   // several destinations ingest the same object concurrently, so each write is conditional on
   // the object being as it was read (a lane that lost the race reads again).
-  auto keep_newest = [this, &d, &visible](std::string module, model::PartyRef owner, std::string id,
-                                          model::Timestamp incoming) -> asio::awaitable<bool> {
+  struct Next {
+    std::string json;
+    std::int64_t last_updated_ms = 0;
+  };
+  // Reads the stored object and writes what `merge` makes of it (nullopt: left as it is), one
+  // merge of the object at a time in this process. false: the store failed or the object kept
+  // changing (the delivery is retried).
+  auto merge_stored = [this, &visible](std::string module, model::PartyRef owner, std::string id,
+                                       auto merge) -> asio::awaitable<bool> {
     std::string object = module + ":" + ObjectStore::member(owner, id);
     auto held = co_await merges.lock(std::move(object));
     for (int attempt = 0; attempt < kMergeAttempts; ++attempt) {
       auto stored = co_await store.get(module, owner, id);
       if (!stored) {
-        co_return false;  // the store failed: retry the delivery
+        co_return false;
       }
-      if (*stored) {
-        auto ts = wire::string_member(**stored, "last_updated");
-        auto kept = ts ? model::parse_timestamp(*ts) : std::nullopt;
-        if (kept.has_value() && *kept > incoming) {
-          co_return true;
-        }
+      std::optional<Next> next = merge(*stored);
+      if (!next) {
+        co_return true;
       }
       // (A named condition: g++ 12 destroys a temporary of a co_await expression twice.)
       std::optional<IfUnchanged> condition = IfUnchanged{std::move(*stored)};
-      auto put = co_await store.put(module, owner, id, d.payload, incoming.unix_ms(), visible, std::move(condition));
+      auto put = co_await store.put(module, owner, id, std::move(next->json), next->last_updated_ms, visible,
+                                    std::move(condition));
       if (!put) {
         co_return false;
       }
@@ -865,7 +870,20 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
         co_return true;
       }
     }
-    co_return false;  // kept changing: the delivery is retried
+    co_return false;
+  };
+  // The event's object itself, unless the stored one is newer.
+  auto newest = [&d](model::Timestamp incoming) {
+    return [&d, incoming](const std::optional<std::string>& stored) -> std::optional<Next> {
+      if (stored) {
+        auto ts = wire::string_member(*stored, "last_updated");
+        auto kept = ts ? model::parse_timestamp(*ts) : std::nullopt;
+        if (kept.has_value() && *kept > incoming) {
+          return std::nullopt;
+        }
+      }
+      return Next{d.payload, incoming.unix_ms()};
+    };
   };
 
   switch (d.kind) {
@@ -875,7 +893,7 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
         co_return true;  // nothing the OCPI store can hold; the delivery reports it
       }
       model::PartyRef owner{v.value->country_code, v.value->party_id};
-      auto kept = co_await keep_newest("locations", owner, v.value->id, v.value->last_updated);
+      auto kept = co_await merge_stored("locations", owner, v.value->id, newest(v.value->last_updated));
       co_return kept;
     }
     case bus::Kind::evse:
@@ -887,59 +905,54 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
       const model::PartyRef owner{k->country_code, k->party_id};
       const std::string id = k->id;
       const std::string uid = k->evse_uid;
-      // Merged into the stored Location on the condition that it is unchanged since read (the
-      // lanes of other destinations merge into it too); read and merged again otherwise.
-      std::string object = "locations:" + ObjectStore::member(owner, id);
-      auto held = co_await merges.lock(std::move(object));
-      for (int attempt = 0; attempt < kMergeAttempts; ++attempt) {
-        auto stored = co_await store.get("locations", owner, id);
-        if (!stored) {
-          co_return false;
-        }
-        if (!*stored) {
-          co_return true;  // the Location comes first in the same lane; nothing to merge into yet
-        }
-        auto loc = decode<model::Location>(**stored, DecodeOptions{false});
-        if (!loc) {
+      std::optional<model::Evse> evse;
+      std::optional<model::EvseStatusUpdate> status;
+      if (d.kind == bus::Kind::evse) {
+        auto e = decode<model::Evse>(d.payload, DecodeOptions{false});
+        if (!e) {
           co_return true;
+        }
+        evse = std::move(*e.value);
+      } else {
+        auto u = decode<model::EvseStatusUpdate>(d.payload, DecodeOptions{false});
+        if (!u) {
+          co_return true;
+        }
+        status = std::move(*u.value);
+      }
+      // Merged into the stored Location (the lanes of other destinations merge into it too).
+      auto into_location = [&](const std::optional<std::string>& stored) -> std::optional<Next> {
+        if (!stored) {
+          return std::nullopt;  // the Location comes first in the same lane; nothing to merge into yet
+        }
+        auto loc = decode<model::Location>(*stored, DecodeOptions{false});
+        if (!loc) {
+          return std::nullopt;
         }
         auto it = std::find_if(loc.value->evses.begin(), loc.value->evses.end(),
                                [&](const model::Evse& e) { return http::iequals(e.uid, uid); });
-        if (d.kind == bus::Kind::evse) {
-          auto e = decode<model::Evse>(d.payload, DecodeOptions{false});
-          if (!e) {
-            co_return true;
+        if (evse) {
+          if (it != loc.value->evses.end() && it->last_updated > evse->last_updated) {
+            return std::nullopt;  // an older state replayed: the kept EVSE is newer
           }
-          if (it != loc.value->evses.end() && it->last_updated > e.value->last_updated) {
-            co_return true;  // an older state replayed: the kept EVSE is newer
-          }
-          loc.value->last_updated = std::max(loc.value->last_updated, e.value->last_updated);
+          loc.value->last_updated = std::max(loc.value->last_updated, evse->last_updated);
           if (it == loc.value->evses.end()) {
-            loc.value->evses.push_back(std::move(*e.value));
+            loc.value->evses.push_back(*evse);
           } else {
-            *it = std::move(*e.value);
+            *it = *evse;
           }
         } else {
-          auto u = decode<model::EvseStatusUpdate>(d.payload, DecodeOptions{false});
-          if (!u || it == loc.value->evses.end() || it->last_updated > u.value->last_updated) {
-            co_return true;
+          if (it == loc.value->evses.end() || it->last_updated > status->last_updated) {
+            return std::nullopt;
           }
-          it->status = u.value->status;
-          it->last_updated = std::max(it->last_updated, u.value->last_updated);
-          loc.value->last_updated = std::max(loc.value->last_updated, u.value->last_updated);
+          it->status = status->status;
+          it->last_updated = std::max(it->last_updated, status->last_updated);
+          loc.value->last_updated = std::max(loc.value->last_updated, status->last_updated);
         }
-        std::optional<IfUnchanged> condition = IfUnchanged{std::move(*stored)};
-        std::string merged = encode(*loc.value, Flavor::canonical);
-        auto put = co_await store.put("locations", owner, id, std::move(merged), loc.value->last_updated.unix_ms(),
-                                      visible, std::move(condition));
-        if (!put) {
-          co_return false;
-        }
-        if (*put != ObjectStore::kRefused) {
-          co_return true;
-        }
-      }
-      co_return false;  // kept changing: the delivery is retried
+        return Next{encode(*loc.value, Flavor::canonical), loc.value->last_updated.unix_ms()};
+      };
+      auto kept = co_await merge_stored("locations", owner, id, into_location);
+      co_return kept;
     }
     case bus::Kind::tariff: {
       auto v = decode<model::Tariff>(d.payload, DecodeOptions{false});
@@ -947,7 +960,7 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
         co_return true;
       }
       model::PartyRef owner{v.value->country_code, v.value->party_id};
-      auto kept = co_await keep_newest("tariffs", owner, v.value->id, v.value->last_updated);
+      auto kept = co_await merge_stored("tariffs", owner, v.value->id, newest(v.value->last_updated));
       co_return kept;
     }
     case bus::Kind::token: {
@@ -957,7 +970,7 @@ asio::awaitable<bool> OcpiHub::Impl::ingest(const bus::Delivery& d) {
       }
       model::PartyRef owner{v.value->country_code, v.value->party_id};
       auto id = v.value->uid + "#" + std::string(model::to_string(v.value->type));
-      auto kept = co_await keep_newest("tokens", owner, id, v.value->last_updated);
+      auto kept = co_await merge_stored("tokens", owner, id, newest(v.value->last_updated));
       co_return kept;
     }
     case bus::Kind::cdr: {
