@@ -220,7 +220,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       if (buffer_.size() == 0) {
         // Keep-alive wait for the first byte of the next request.
         deadline_in(opt.idle_timeout);
-        auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), kToken);
+        auto [ec, n] = co_await wire::read_some(stream_, buffer_.prepare(4096), kToken);
         if (ec) {
           co_return;
         }
@@ -399,7 +399,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       std::array<char, 16384> sink{};
       while (Clock::now() < until) {
         deadline_in(std::min<Clock::duration>(kLingerIdle, until - Clock::now()));
-        auto [ec, n] = co_await lowest().async_read_some(asio::buffer(sink), kToken);
+        auto [ec, n] = co_await wire::read_some(lowest(), asio::buffer(sink), kToken);
         (void)n;
         if (ec) {
           break;

@@ -65,6 +65,84 @@ inline std::size_t send_now(boost::asio::ip::tcp::socket& socket, const std::arr
   }
 }
 
+/// A receive buffer whose short read tells Asio's epoll reactor that the socket is drained.
+///
+/// The reactor tries every read at once ("speculatively") and waits for readiness only when
+/// that read would block; it stops trying only after a read of end of file. On a connection
+/// that answers one message at a time, the next read of each exchange then starts with a
+/// `recv` that returns EAGAIN: two of the six system calls of a forwarded request (docs/
+/// benchmarks.md). A stream socket's `recv` that fills less than the buffer has taken all
+/// the kernel held, so the reading op below reports such a read as exhausting the socket: the
+/// reactor's next read of it waits for the edge-triggered readiness event, which any byte
+/// arriving later raises (the descriptor's mutex orders the two).
+struct DrainingBuffer {
+  boost::asio::mutable_buffer buffer;
+  const boost::asio::mutable_buffer* begin() const noexcept { return &buffer; }
+  const boost::asio::mutable_buffer* end() const noexcept { return &buffer + 1; }
+};
+
+/// Whether plain sockets read through DrainingBuffer: the epoll reactor of Boost 1.81, whose
+/// operation interface the specialization below is written against.
+#if !(defined(BOOST_ASIO_HAS_IO_URING) && defined(BOOST_ASIO_DISABLE_EPOLL)) && BOOST_VERSION == 108100 && \
+    defined(BOOST_ASIO_HAS_EPOLL)
+inline constexpr bool kDrainingReads = true;
+#else
+inline constexpr bool kDrainingReads = false;
+#endif
+
+}  // namespace hub::http::wire
+
+#if !(defined(BOOST_ASIO_HAS_IO_URING) && defined(BOOST_ASIO_DISABLE_EPOLL)) && BOOST_VERSION == 108100 && \
+    defined(BOOST_ASIO_HAS_EPOLL)
+namespace boost::asio::detail {
+/// The reactor's receive operation for DrainingBuffer: one `recv`, and a short read of a stream
+/// socket (or its end) reported as done_and_exhausted.
+template <>
+class reactive_socket_recv_op_base<hub::http::wire::DrainingBuffer> : public reactor_op {
+ public:
+  reactive_socket_recv_op_base(const boost::system::error_code& success_ec, socket_type socket,
+                               socket_ops::state_type state, const hub::http::wire::DrainingBuffer& buffers,
+                               socket_base::message_flags flags, func_type complete_func)
+      : reactor_op(success_ec, &reactive_socket_recv_op_base::do_perform, complete_func),
+        socket_(socket),
+        state_(state),
+        buffer_(buffers.buffer),
+        flags_(flags) {}
+
+  static status do_perform(reactor_op* base) {
+    auto* o = static_cast<reactive_socket_recv_op_base*>(base);
+    const bool stream = (o->state_ & socket_ops::stream_oriented) != 0;
+    if (!socket_ops::non_blocking_recv1(o->socket_, o->buffer_.data(), o->buffer_.size(), o->flags_, stream, o->ec_,
+                                        o->bytes_transferred_)) {
+      return not_done;
+    }
+    if (stream && (o->bytes_transferred_ == 0 || (!o->ec_ && o->bytes_transferred_ < o->buffer_.size()))) {
+      return done_and_exhausted;
+    }
+    return done;
+  }
+
+ private:
+  socket_type socket_;
+  socket_ops::state_type state_;
+  boost::asio::mutable_buffer buffer_;
+  socket_base::message_flags flags_;
+};
+}  // namespace boost::asio::detail
+#endif
+
+namespace hub::http::wire {
+
+/// Reads some bytes into `buffer`: on a plain socket of the epoll build through DrainingBuffer.
+template <class Stream, class Token>
+auto read_some(Stream& stream, boost::asio::mutable_buffer buffer, Token token) {
+  if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket> && kDrainingReads) {
+    return stream.async_read_some(DrainingBuffer{buffer}, token);
+  } else {
+    return stream.async_read_some(buffer, token);
+  }
+}
+
 namespace bhttp = boost::beast::http;
 using ParseError = boost::beast::error_code;
 
@@ -221,7 +299,7 @@ boost::asio::awaitable<ParseError> read_message(Stream& stream, boost::beast::fl
     if (size == 0) {
       co_return ParseError{bhttp::error::buffer_overflow};
     }
-    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(size), token);
+    auto [ec, n] = co_await read_some(stream, buffer.prepare(size), token);
     buffer.commit(n);
     if (ec == boost::asio::error::eof) {
       if (!parser.got_some()) {
