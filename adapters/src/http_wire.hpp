@@ -252,7 +252,7 @@ class RequestParser final : public BodyCollector<true> {
 /// Parses one response straight into a Response (status, fields in order, body).
 class ResponseParser final : public BodyCollector<false> {
  public:
-  explicit ResponseParser(Response& out) : BodyCollector<false>(out.body), out_(out) {}
+  explicit ResponseParser(Response& out) : BodyCollector<false>(out.body), out_(out) { out_.headers.reserve(16); }
   int status() const noexcept { return out_.status; }
 
  private:

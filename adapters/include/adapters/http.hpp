@@ -14,8 +14,26 @@ namespace hub::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-/// ASCII case-insensitive equality (header names, ids); no locale, no copies.
-bool iequals(std::string_view a, std::string_view b) noexcept;
+/// ASCII case-insensitive equality (header names, ids); no locale, no copies. Inline: header
+/// lookups call it for every field they pass, and most comparisons end at the length.
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const char x = a[i];
+    const char y = b[i];
+    if (x != y) {
+      // Equal apart from case only when both are the same letter.
+      const char lx = (x >= 'A' && x <= 'Z') ? static_cast<char>(x + 32) : x;
+      const char ly = (y >= 'A' && y <= 'Z') ? static_cast<char>(y + 32) : y;
+      if (lx != ly) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
 
 /// Case-insensitive header lookup; empty when absent.
 std::string_view find_header(const Headers& headers, std::string_view name) noexcept;
