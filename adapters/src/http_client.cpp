@@ -568,7 +568,11 @@ struct HttpClient::Impl {
   asio::awaitable<Exchange> transfer(Stream& stream, Connection& c, const WireRequest& req, bool reused) {
     Exchange ex;
     std::array<asio::const_buffer, 2> out{asio::buffer(req.head), asio::buffer(req.body)};
-    auto wec = co_await wire::write_message(stream, out, kUseAwaitable);
+    std::size_t sent = 0;
+    ErrorCode wec;
+    if (!wire::write_now(stream, out, sent, wec)) {
+      wec = co_await wire::write_rest(stream, out, sent, kUseAwaitable);
+    }
     if (wec) {
       ex.stale = reused && !c.timed_out;
       ex.result = failure(Outcome::retryable,

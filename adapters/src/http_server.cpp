@@ -377,7 +377,11 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     deadline_in(server_->options.write_timeout);
     std::array<asio::const_buffer, 2> buffers{asio::buffer(out),
                                               asio::buffer(body.data(), (head || bodiless) ? 0 : body.size())};
-    auto ec = co_await wire::write_message(stream_, buffers, kToken);
+    std::size_t sent = 0;
+    beast::error_code ec;
+    if (!wire::write_now(stream_, buffers, sent, ec)) {
+      ec = co_await wire::write_rest(stream_, buffers, sent, kToken);
+    }
     if (out.capacity() > 64u << 10) {
       std::string().swap(out);  // do not keep a large header buffer per idle connection
     }

@@ -315,19 +315,27 @@ boost::asio::awaitable<ParseError> read_message(Stream& stream, boost::beast::fl
   }
 }
 
-/// Writes a head and a body: on a plain socket of the epoll build, first directly (send_now),
-/// then asynchronously what the socket did not take; otherwise (TLS, io_uring) asynchronously.
-template <class Stream, class Token>
-boost::asio::awaitable<ParseError> write_message(Stream& stream, const std::array<boost::asio::const_buffer, 2>& buffers,
-                                                 Token token) {
-  std::size_t sent = 0;
+/// Sends what a plain socket of the epoll build takes right now (send_now) and says whether that
+/// was everything (or failed, then `ec` is set); otherwise (TLS, io_uring) sends nothing.
+/// Synchronous, so that the common case (an answer or request sent whole) costs no coroutine.
+template <class Stream>
+bool write_now(Stream& stream, const std::array<boost::asio::const_buffer, 2>& buffers, std::size_t& sent,
+               ParseError& ec) {
+  sent = 0;
   if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket> && !kUring) {
-    ParseError ec;
     sent = send_now(stream, buffers, ec);
-    if (ec || sent == buffers[0].size() + buffers[1].size()) {
-      co_return ec;
-    }
+    return ec || sent == buffers[0].size() + buffers[1].size();
+  } else {
+    (void)stream;
+    (void)buffers;
+    return false;
   }
+}
+
+/// Writes what write_now left (from byte `sent` on) asynchronously.
+template <class Stream, class Token>
+boost::asio::awaitable<ParseError> write_rest(Stream& stream, const std::array<boost::asio::const_buffer, 2>& buffers,
+                                              std::size_t sent, Token token) {
   auto rest = boost::beast::buffers_suffix<std::array<boost::asio::const_buffer, 2>>(buffers);
   rest.consume(sent);
   auto [ec, n] = co_await boost::asio::async_write(stream, rest, token);

@@ -210,13 +210,18 @@ struct App::Impl {
     }
   }
 
+  /// Not a coroutine: hands back the protocol's awaitable (one coroutine frame less per request).
   asio::awaitable<http::Response> api_handler(http::Request& req) {
     if (ocpi::OcpiHub::handles(req.path())) {
-      co_return co_await ocpi->handle(req);
+      return ocpi->handle(req);
     }
     if (ochp::ClearingHouse::handles(req.path())) {
-      co_return co_await ochp->handle(req);
+      return ochp->handle(req);
     }
+    return api_other(req);
+  }
+
+  asio::awaitable<http::Response> api_other(http::Request& req) {
     http::Response r;
     if (req.path() == "/" && req.method == "GET") {
       r.body = "{\"name\":\"roaming-hub\",\"ocpi_versions_url\":\"" + config.public_url +

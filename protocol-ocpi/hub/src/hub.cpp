@@ -1118,7 +1118,8 @@ std::string_view OcpiHub::module_of(std::string_view path) noexcept {
   return path.size() <= 12 ? "versions" : "other";
 }
 
-asio::awaitable<http::Response> OcpiHub::handle(http::Request& req) { co_return co_await impl_->handle(req); }
+// Not a coroutine: hands back the implementation's awaitable (one coroutine frame less per request).
+asio::awaitable<http::Response> OcpiHub::handle(http::Request& req) { return impl_->handle(req); }
 
 asio::awaitable<bus::DeliveryResult> OcpiHub::deliver(const bus::Delivery& delivery) {
   co_return co_await impl_->deliver(delivery);
