@@ -294,9 +294,32 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       const int version = parser.version();
       const bool head = parser.head_method();
 
-      Response resp = co_await call_handler(req);
+      // The handler and the answer's write are inline here rather than coroutines of their own:
+      // each coroutine frame is an allocation and a resumption per request.
+      deadline_in(server_->options.handler_timeout);
+      handling_ = true;
+      Response resp;
+      try {
+        resp = co_await server_->handler(req);
+      } catch (const std::exception&) {
+        resp = error_response(500, "internal error");
+      }
+      handling_ = false;
+      if (handler_timed_out_) {
+        // What the handler awaited was cancelled; clear that so the answer can be written.
+        co_await asio::this_coro::reset_cancellation_state();
+        resp = error_response(503, "request handling timed out");
+      }
       keep_alive = keep_alive && !server_->draining && !handler_timed_out_;
-      bool written = co_await write(req, std::move(resp), keep_alive, version, head, started);
+      std::string body;
+      const auto buffers = compose(req, resp, keep_alive, version, head, started, body);
+      std::size_t sent = 0;
+      beast::error_code wec;
+      if (!wire::write_now(stream_, buffers, sent, wec)) {
+        wec = co_await wire::write_rest(stream_, buffers, sent, kToken);
+      }
+      release_head();
+      const bool written = !wec;
       if (!written) {
         co_return;
       }
@@ -307,26 +330,24 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     }
   }
 
-  asio::awaitable<Response> call_handler(Request& req) {
-    deadline_in(server_->options.handler_timeout);
-    handling_ = true;
-    Response resp;
-    try {
-      resp = co_await server_->handler(req);
-    } catch (const std::exception&) {
-      resp = error_response(500, "internal error");
-    }
-    handling_ = false;
-    if (handler_timed_out_) {
-      // What the handler awaited was cancelled; clear that so the answer can be written.
-      co_await asio::this_coro::reset_cancellation_state();
-      resp = error_response(503, "request handling timed out");
-    }
-    co_return resp;
-  }
-
+  /// Writes one answer (the error paths; serve writes inline what compose prepares).
   asio::awaitable<bool> write(const Request& req, Response resp, bool keep_alive, int version, bool head,
                               Clock::time_point started) {
+    std::string body;
+    const auto buffers = compose(req, resp, keep_alive, version, head, started, body);
+    std::size_t sent = 0;
+    beast::error_code ec;
+    if (!wire::write_now(stream_, buffers, sent, ec)) {
+      ec = co_await wire::write_rest(stream_, buffers, sent, kToken);
+    }
+    release_head();
+    co_return !ec;
+  }
+
+  /// Builds the answer's head into head_, moves its body into `body`, shows the observer the
+  /// answer and arms the write deadline; returns the two buffers to send.
+  std::array<asio::const_buffer, 2> compose(const Request& req, Response& resp, bool keep_alive, int version,
+                                            bool head, Clock::time_point started, std::string& body) {
     std::string& out = head_;
     out.clear();
     out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
@@ -369,23 +390,19 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       out.append("Connection: close\r\n");
     }
     out.append("\r\n");
-    std::string body = std::move(resp.body);
+    body = std::move(resp.body);
     if (server_->observer) {
       resp.body.clear();
       server_->observer(req, resp, Clock::now() - started);
     }
     deadline_in(server_->options.write_timeout);
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(out),
-                                              asio::buffer(body.data(), (head || bodiless) ? 0 : body.size())};
-    std::size_t sent = 0;
-    beast::error_code ec;
-    if (!wire::write_now(stream_, buffers, sent, ec)) {
-      ec = co_await wire::write_rest(stream_, buffers, sent, kToken);
+    return {asio::buffer(out), asio::buffer(body.data(), (head || bodiless) ? 0 : body.size())};
+  }
+
+  void release_head() {
+    if (head_.capacity() > 64u << 10) {
+      std::string().swap(head_);  // do not keep a large header buffer per idle connection
     }
-    if (out.capacity() > 64u << 10) {
-      std::string().swap(out);  // do not keep a large header buffer per idle connection
-    }
-    co_return !ec;
   }
 
   asio::awaitable<void> send_and_close(const Request& req, Response resp, Clock::time_point started) {
