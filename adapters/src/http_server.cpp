@@ -259,6 +259,12 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       if (!rec && !parser.is_done()) {
         rec = co_await wire::read_message(stream_, buffer_, parser, false, kToken);
       }
+      // A malformed or oversized request is answered, then the connection closes with a linger.
+      bool refused = false;
+      bool keep_alive = false;
+      int version = 11;
+      bool head = false;
+      Response resp;
       if (rec) {
         if (rec == bhttp::error::end_of_stream || rec == asio::error::eof ||
             rec == asio::error::connection_reset || rec == asio::error::operation_aborted ||
@@ -271,46 +277,44 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
           partial.method = std::move(req.method);
           partial.target = std::move(req.target);
         }
-        Response answer;
+        req = std::move(partial);
         if (rec == bhttp::error::body_limit) {
-          answer = error_response(413, "request body too large");
+          resp = error_response(413, "request body too large");
         } else if (rec == bhttp::error::header_limit) {
-          answer = error_response(431, "request header too large");
+          resp = error_response(431, "request header too large");
         } else {
-          answer = error_response(400, "malformed HTTP request");
+          resp = error_response(400, "malformed HTTP request");
         }
-        co_await send_and_close(partial, std::move(answer), started);
-        co_return;
-      }
-
-      req.remote_address = remote_;
-      auto given_id = req.header("X-Request-ID");
-      if (sane_request_id(given_id)) {
-        req.request_id.assign(given_id.data(), given_id.size());
+        refused = true;
       } else {
-        req.request_id = generate_request_id();
-      }
-      bool keep_alive = parser.keep_alive();
-      const int version = parser.version();
-      const bool head = parser.head_method();
+        req.remote_address = remote_;
+        auto given_id = req.header("X-Request-ID");
+        if (sane_request_id(given_id)) {
+          req.request_id.assign(given_id.data(), given_id.size());
+        } else {
+          req.request_id = generate_request_id();
+        }
+        keep_alive = parser.keep_alive();
+        version = parser.version();
+        head = parser.head_method();
 
-      // The handler and the answer's write are inline here rather than coroutines of their own:
-      // each coroutine frame is an allocation and a resumption per request.
-      deadline_in(server_->options.handler_timeout);
-      handling_ = true;
-      Response resp;
-      try {
-        resp = co_await server_->handler(req);
-      } catch (const std::exception&) {
-        resp = error_response(500, "internal error");
+        // The handler and the answer's write are inline here rather than coroutines of their
+        // own: each coroutine frame is an allocation and a resumption per request.
+        deadline_in(server_->options.handler_timeout);
+        handling_ = true;
+        try {
+          resp = co_await server_->handler(req);
+        } catch (const std::exception&) {
+          resp = error_response(500, "internal error");
+        }
+        handling_ = false;
+        if (handler_timed_out_) {
+          // What the handler awaited was cancelled; clear that so the answer can be written.
+          co_await asio::this_coro::reset_cancellation_state();
+          resp = error_response(503, "request handling timed out");
+        }
+        keep_alive = keep_alive && !server_->draining && !handler_timed_out_;
       }
-      handling_ = false;
-      if (handler_timed_out_) {
-        // What the handler awaited was cancelled; clear that so the answer can be written.
-        co_await asio::this_coro::reset_cancellation_state();
-        resp = error_response(503, "request handling timed out");
-      }
-      keep_alive = keep_alive && !server_->draining && !handler_timed_out_;
       std::string body;
       const auto buffers = compose(req, resp, keep_alive, version, head, started, body);
       std::size_t sent = 0;
@@ -318,9 +322,14 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       if (!wire::write_now(stream_, buffers, sent, wec)) {
         wec = co_await wire::write_rest(stream_, buffers, sent, kToken);
       }
-      release_head();
-      const bool written = !wec;
-      if (!written) {
+      if (head_.capacity() > 64u << 10) {
+        std::string().swap(head_);  // do not keep a large header buffer per idle connection
+      }
+      if (wec) {
+        co_return;
+      }
+      if (refused) {
+        co_await linger();
         co_return;
       }
       if (!keep_alive) {
@@ -328,20 +337,6 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
         co_return;
       }
     }
-  }
-
-  /// Writes one answer (the error paths; serve writes inline what compose prepares).
-  asio::awaitable<bool> write(const Request& req, Response resp, bool keep_alive, int version, bool head,
-                              Clock::time_point started) {
-    std::string body;
-    const auto buffers = compose(req, resp, keep_alive, version, head, started, body);
-    std::size_t sent = 0;
-    beast::error_code ec;
-    if (!wire::write_now(stream_, buffers, sent, ec)) {
-      ec = co_await wire::write_rest(stream_, buffers, sent, kToken);
-    }
-    release_head();
-    co_return !ec;
   }
 
   /// Builds the answer's head into head_, moves its body into `body`, shows the observer the
@@ -399,32 +394,24 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     return {asio::buffer(out), asio::buffer(body.data(), (head || bodiless) ? 0 : body.size())};
   }
 
-  void release_head() {
-    if (head_.capacity() > 64u << 10) {
-      std::string().swap(head_);  // do not keep a large header buffer per idle connection
-    }
-  }
 
-  asio::awaitable<void> send_and_close(const Request& req, Response resp, Clock::time_point started) {
-    bool written = co_await write(req, std::move(resp), false, 11, false, started);
-    if (written) {
-      // Lingering close: stop sending, then discard what the client is still sending until it
-      // closes (it does once it has read our answer), for at most kLingerTotal and kLingerIdle
-      // between reads. Closing with unread input would send a reset, and a reset can destroy
-      // the answer in the client's receive queue before it reads it.
-      beast::error_code ignored;
-      lowest().shutdown(tcp::socket::shutdown_send, ignored);
-      constexpr auto kLingerTotal = std::chrono::seconds(5);
-      constexpr auto kLingerIdle = std::chrono::seconds(1);
-      const auto until = Clock::now() + kLingerTotal;
-      std::array<char, 16384> sink{};
-      while (Clock::now() < until) {
-        deadline_in(std::min<Clock::duration>(kLingerIdle, until - Clock::now()));
-        auto [ec, n] = co_await wire::read_some(lowest(), asio::buffer(sink), kToken);
-        (void)n;
-        if (ec) {
-          break;
-        }
+  /// Lingering close after an answer to a refused request: stop sending, then discard what the
+  /// client is still sending until it closes (it does once it has read our answer), for at most
+  /// kLingerTotal and kLingerIdle between reads. Closing with unread input would send a reset,
+  /// and a reset can destroy the answer in the client's receive queue before it reads it.
+  asio::awaitable<void> linger() {
+    beast::error_code ignored;
+    lowest().shutdown(tcp::socket::shutdown_send, ignored);
+    constexpr auto kLingerTotal = std::chrono::seconds(5);
+    constexpr auto kLingerIdle = std::chrono::seconds(1);
+    const auto until = Clock::now() + kLingerTotal;
+    std::array<char, 16384> sink{};
+    while (Clock::now() < until) {
+      deadline_in(std::min<Clock::duration>(kLingerIdle, until - Clock::now()));
+      auto [ec, n] = co_await wire::read_some(lowest(), asio::buffer(sink), kToken);
+      (void)n;
+      if (ec) {
+        break;
       }
     }
   }
