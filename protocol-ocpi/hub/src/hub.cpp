@@ -318,7 +318,8 @@ asio::awaitable<http::ClientResult> OcpiHub::Impl::call(const model::Party& dest
     req.headers.emplace_back("Content-Type", "application/json");
   }
   req.body = std::move(body);
-  co_return co_await client.request(std::move(req), std::chrono::steady_clock::now() + timeout);
+  // Not a coroutine: the client's awaitable owns the request (one frame less per call).
+  return client.request(std::move(req), std::chrono::steady_clock::now() + timeout);
 }
 
 asio::awaitable<Result<void>> OcpiHub::Impl::read_endpoints(std::string versions_url, std::string token, bool& plain,
