@@ -85,15 +85,15 @@ struct DrainingBuffer {
 /// operation interface the specialization below is written against.
 #if !(defined(BOOST_ASIO_HAS_IO_URING) && defined(BOOST_ASIO_DISABLE_EPOLL)) && BOOST_VERSION == 108100 && \
     defined(BOOST_ASIO_HAS_EPOLL)
-inline constexpr bool kDrainingReads = true;
+#define HUB_DRAINING_READS 1
 #else
-inline constexpr bool kDrainingReads = false;
+#define HUB_DRAINING_READS 0
 #endif
+inline constexpr bool kDrainingReads = HUB_DRAINING_READS != 0;
 
 }  // namespace hub::http::wire
 
-#if !(defined(BOOST_ASIO_HAS_IO_URING) && defined(BOOST_ASIO_DISABLE_EPOLL)) && BOOST_VERSION == 108100 && \
-    defined(BOOST_ASIO_HAS_EPOLL)
+#if HUB_DRAINING_READS
 namespace boost::asio::detail {
 /// The reactor's receive operation for DrainingBuffer: one `recv`, and a short read of a stream
 /// socket (or its end) reported as done_and_exhausted.

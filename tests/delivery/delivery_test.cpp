@@ -17,10 +17,9 @@
 
 #include <gtest/gtest.h>
 
-#include <optional>
-
 #include <atomic>
 #include <iostream>
+#include <optional>
 #include <set>
 
 namespace {

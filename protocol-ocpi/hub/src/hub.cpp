@@ -1123,7 +1123,7 @@ std::string_view OcpiHub::module_of(std::string_view path) noexcept {
 asio::awaitable<http::Response> OcpiHub::handle(http::Request& req) { return impl_->handle(req); }
 
 asio::awaitable<bus::DeliveryResult> OcpiHub::deliver(const bus::Delivery& delivery) {
-  co_return co_await impl_->deliver(delivery);
+  return impl_->deliver(delivery);  // not a coroutine: one frame less per delivery
 }
 
 asio::awaitable<Result<model::Party>> OcpiHub::connect(std::string party_id, std::string versions_url,
