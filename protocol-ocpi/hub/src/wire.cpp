@@ -205,14 +205,14 @@ http::Response error_reply(Errc e, std::string_view message, int http_status) {
 }
 
 Routing routing_headers(const http::Headers& headers, std::string& error) {
-  // One pass over the headers for the four routing headers (told apart by length first); the
-  // first of a repeated header counts, as with find_header.
+  // One pass over the headers for the four routing headers (iequals tells most apart by
+  // length); the first of a repeated header counts, as with find_header.
   const std::string* found[4] = {nullptr, nullptr, nullptr, nullptr};
   static constexpr std::string_view kNames[4] = {"OCPI-to-country-code", "OCPI-to-party-id", "OCPI-from-country-code",
                                                  "OCPI-from-party-id"};
   for (const auto& [name, value] : headers) {
     for (int i = 0; i < 4; ++i) {
-      if (found[i] == nullptr && name.size() == kNames[i].size() && http::iequals(name, kNames[i])) {
+      if (found[i] == nullptr && http::iequals(name, kNames[i])) {
         found[i] = &value;
         break;
       }
