@@ -22,6 +22,8 @@
 #include <charconv>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <exception>
 #include <limits>
 #include <mutex>
@@ -50,25 +52,23 @@ using wire::iequals;
 using wire::is_safe_value;
 using wire::is_token;
 
-struct Target {
+/// Scheme, host and port of a URL, with what is derived from them: parsed once per origin
+/// and thread (see parse_url), shared by the requests to it.
+struct Origin {
   bool https = false;
   std::string host;  ///< lower case, without IPv6 brackets
   std::uint16_t port = 0;
   bool host_is_ip = false;
   bool host_is_v6 = false;
+  std::string key;         ///< the connection pool's key: scheme://host:port
+  std::string host_field;  ///< the Host field's value (port only when not the scheme's)
+};
+
+struct Target {
+  std::shared_ptr<const Origin> origin;
   std::string path;  ///< path + query, starting with '/'
 
-  std::string pool_key() const {
-    return (https ? "https://" : "http://") + host + ":" + std::to_string(port);
-  }
-
-  std::string host_header() const {
-    std::string h = host_is_v6 ? "[" + host + "]" : host;
-    if (port != (https ? 443 : 80)) {
-      h += ":" + std::to_string(port);
-    }
-    return h;
-  }
+  const Origin* operator->() const noexcept { return origin.get(); }
 };
 
 /// Whether `host` is an IPv4 address in canonical dotted-decimal form (four parts 0-255 without
@@ -99,28 +99,18 @@ bool is_dotted_quad(std::string_view host) noexcept {
   return false;
 }
 
-/// Parses http(s)://host[:port][/path][?query][#fragment]; no user info. Empty on error.
-std::optional<Target> parse_url(std::string_view url, std::string& error) {
-  Target t;
-  auto sep = url.find("://");
-  if (sep == std::string_view::npos) {
-    error = "malformed URL: missing scheme";
-    return std::nullopt;
-  }
-  std::string_view scheme = url.substr(0, sep);
+/// Parses the scheme and authority of a URL (`scheme` before "://", `authority` up to the path).
+std::shared_ptr<const Origin> parse_origin(std::string_view scheme, std::string_view authority, std::string& error) {
+  auto t = std::make_shared<Origin>();
   if (iequals(scheme, "https")) {
-    t.https = true;
+    t->https = true;
   } else if (!iequals(scheme, "http")) {
     error = "unsupported URL scheme";
-    return std::nullopt;
+    return nullptr;
   }
-  std::string_view rest = url.substr(sep + 3);
-  auto authority_end = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, authority_end);
-  std::string_view tail = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
   if (authority.find('@') != std::string_view::npos) {
     error = "malformed URL: user info is not supported";
-    return std::nullopt;
+    return nullptr;
   }
 
   std::string_view host;
@@ -130,14 +120,14 @@ std::optional<Target> parse_url(std::string_view url, std::string& error) {
     auto close = authority.find(']');
     if (close == std::string_view::npos) {
       error = "malformed URL: unterminated IPv6 literal";
-      return std::nullopt;
+      return nullptr;
     }
     host = authority.substr(1, close - 1);
     std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
       if (after.front() != ':') {
         error = "malformed URL: junk after IPv6 literal";
-        return std::nullopt;
+        return nullptr;
       }
       has_port = true;
       port = after.substr(1);
@@ -146,11 +136,11 @@ std::optional<Target> parse_url(std::string_view url, std::string& error) {
     auto addr = asio::ip::make_address_v6(std::string(host), ec);
     if (ec) {
       error = "malformed URL: bad IPv6 literal";
-      return std::nullopt;
+      return nullptr;
     }
-    t.host = addr.to_string();
-    t.host_is_ip = true;
-    t.host_is_v6 = true;
+    t->host = addr.to_string();
+    t->host_is_ip = true;
+    t->host_is_v6 = true;
   } else {
     auto colon = authority.find(':');
     host = authority.substr(0, colon);
@@ -160,20 +150,20 @@ std::optional<Target> parse_url(std::string_view url, std::string& error) {
     }
     if (host.empty()) {
       error = "malformed URL: empty host";
-      return std::nullopt;
+      return nullptr;
     }
     bool valid = std::all_of(host.begin(), host.end(), [](char c) {
       return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_';
     });
     if (!valid) {
       error = "malformed URL: bad host";
-      return std::nullopt;
+      return nullptr;
     }
-    t.host.reserve(host.size());
+    t->host.reserve(host.size());
     for (char c : host) {
-      t.host.push_back(ascii_lower(c));
+      t->host.push_back(ascii_lower(c));
     }
-    t.host_is_ip = is_dotted_quad(t.host);
+    t->host_is_ip = is_dotted_quad(t->host);
   }
 
   if (has_port) {
@@ -181,11 +171,56 @@ std::optional<Target> parse_url(std::string_view url, std::string& error) {
     auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
     if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || value == 0 || value > 65535) {
       error = "malformed URL: bad port";
+      return nullptr;
+    }
+    t->port = static_cast<std::uint16_t>(value);
+  } else {
+    t->port = t->https ? 443 : 80;
+  }
+  t->key = (t->https ? "https://" : "http://") + t->host + ":" + std::to_string(t->port);
+  t->host_field = t->host_is_v6 ? "[" + t->host + "]" : t->host;
+  if (t->port != (t->https ? 443 : 80)) {
+    t->host_field += ":" + std::to_string(t->port);
+  }
+  return t;
+}
+
+/// The origins this thread has parsed, by their text (scheme://authority as written): parties
+/// are few and their URLs stable, so each is parsed once. Bounded: emptied when full.
+struct OriginCache {
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  static constexpr std::size_t kMax = 256;
+  std::unordered_map<std::string, std::shared_ptr<const Origin>, Hash, std::equal_to<>> map;
+};
+
+/// Parses http(s)://host[:port][/path][?query][#fragment]; no user info. Empty on error.
+std::optional<Target> parse_url(std::string_view url, std::string& error) {
+  Target t;
+  auto sep = url.find("://");
+  if (sep == std::string_view::npos) {
+    error = "malformed URL: missing scheme";
+    return std::nullopt;
+  }
+  std::string_view rest = url.substr(sep + 3);
+  auto authority_end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, authority_end);
+  std::string_view tail = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
+  const std::string_view origin_text = url.substr(0, sep + 3 + authority.size());
+  thread_local OriginCache cache;
+  if (auto it = cache.map.find(origin_text); it != cache.map.end()) {
+    t.origin = it->second;
+  } else {
+    t.origin = parse_origin(url.substr(0, sep), authority, error);
+    if (!t.origin) {
       return std::nullopt;
     }
-    t.port = static_cast<std::uint16_t>(value);
-  } else {
-    t.port = t.https ? 443 : 80;
+    if (cache.map.size() >= OriginCache::kMax) {
+      cache.map.clear();
+    }
+    cache.map.emplace(std::string(origin_text), t.origin);
   }
 
   auto fragment = tail.find('#');
@@ -243,23 +278,15 @@ std::optional<WireRequest> build_request(ClientRequest& req, const Target& targe
   }
   try {
     WireRequest out;
-    auto& h = out.head;
-    std::size_t size = 128 + target.path.size() + target.host.size() + user_agent.size();
-    for (const auto& [name, value] : req.headers) {
-      size += name.size() + value.size() + 4;
-    }
-    h.reserve(size);
-    h.append(req.method).append(" ").append(target.path).append(" HTTP/1.1\r\n");
     bool has_host = false;
     bool has_agent = false;
+    std::size_t size = 64 + req.method.size() + target.path.size();  // request line, Content-Length, end
     for (const auto& [name, value] : req.headers) {
       if (!is_token(name) || !is_safe_value(value)) {
         error = "bad request header";
         return std::nullopt;
       }
-      if (iequals(name, "content-length") || iequals(name, "transfer-encoding")) {
-        continue;  // framing is computed here
-      }
+      size += wire::HeadWriter::field_size(name, value);
       if (iequals(name, "connection")) {
         std::string lower;
         for (char ch : value) {
@@ -269,20 +296,35 @@ std::optional<WireRequest> build_request(ClientRequest& req, const Target& targe
       }
       has_host = has_host || iequals(name, "host");
       has_agent = has_agent || iequals(name, "user-agent");
-      wire::append_field(h, name, value);
+    }
+    const bool add_agent = !has_agent && !user_agent.empty() && is_safe_value(user_agent);
+    size += has_host ? 0 : wire::HeadWriter::field_size("Host", target->host_field);
+    size += add_agent ? wire::HeadWriter::field_size("User-Agent", user_agent) : 0;
+
+    wire::HeadWriter h(out.head, size);
+    h.put(req.method);
+    h.put(' ');
+    h.put(target.path);
+    h.put(" HTTP/1.1\r\n");
+    for (const auto& [name, value] : req.headers) {
+      if (iequals(name, "content-length") || iequals(name, "transfer-encoding")) {
+        continue;  // framing is computed here
+      }
+      h.field(name, value);
     }
     if (!has_host) {
-      wire::append_field(h, "Host", target.host_header());
+      h.field("Host", target->host_field);
     }
-    if (!has_agent && !user_agent.empty() && is_safe_value(user_agent)) {
-      wire::append_field(h, "User-Agent", user_agent);
+    if (add_agent) {
+      h.field("User-Agent", user_agent);
     }
     if (!req.body.empty() || req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
-      h.append("Content-Length: ");
-      wire::append_number(h, req.body.size());
-      h.append("\r\n");
+      h.put("Content-Length: ");
+      h.number(req.body.size());
+      h.put("\r\n");
     }
-    h.append("\r\n");
+    h.put("\r\n");
+    h.finish();
     out.head_method = req.method == "HEAD";
     out.body = std::move(req.body);
     return out;
@@ -473,11 +515,11 @@ struct HttpClient::Impl {
   asio::awaitable<std::optional<ClientResult>> connect(Connection& c, const Target& t, Clock::time_point deadline) {
     auto& lowest = c.lowest();
     ErrorCode ip_ec;
-    auto address = asio::ip::make_address(t.host, ip_ec);
-    if (t.host_is_ip && !ip_ec) {
-      auto [ec] = co_await lowest.async_connect(tcp::endpoint(address, t.port), kUseAwaitable);
+    auto address = asio::ip::make_address(t->host, ip_ec);
+    if (t->host_is_ip && !ip_ec) {
+      auto [ec] = co_await lowest.async_connect(tcp::endpoint(address, t->port), kUseAwaitable);
       if (ec) {
-        co_return failure(Outcome::retryable, "connect to " + t.host_header() + " failed: " +
+        co_return failure(Outcome::retryable, "connect to " + t->host_field + " failed: " +
                                                   (c.timed_out ? std::string("timed out") : ec.message()));
       }
       co_return std::nullopt;
@@ -486,7 +528,7 @@ struct HttpClient::Impl {
     // getaddrinfo cannot be cancelled; wait for it or for the deadline, whichever comes first.
     auto state = std::make_shared<ResolveState>(c.strand);
     state->notify.expires_at(deadline);
-    state->resolver.async_resolve(t.host, std::to_string(t.port),
+    state->resolver.async_resolve(t->host, std::to_string(t->port),
                                   [state](const ErrorCode& ec, tcp::resolver::results_type results) {
                                     state->ec = ec;
                                     state->results = std::move(results);
@@ -498,29 +540,29 @@ struct HttpClient::Impl {
     }
     if (!state->done) {
       state->resolver.cancel();
-      co_return failure(Outcome::retryable, "resolving " + t.host + " timed out");
+      co_return failure(Outcome::retryable, "resolving " + t->host + " timed out");
     }
     if (state->ec || state->results.empty()) {
       co_return failure(Outcome::retryable,
-                        "resolving " + t.host + " failed: " + (state->ec ? state->ec.message() : "no address"));
+                        "resolving " + t->host + " failed: " + (state->ec ? state->ec.message() : "no address"));
     }
     auto [ec, endpoint] = co_await asio::async_connect(lowest, state->results, kUseAwaitable);
     if (ec) {
-      co_return failure(Outcome::retryable, "connect to " + t.host_header() + " failed: " +
+      co_return failure(Outcome::retryable, "connect to " + t->host_field + " failed: " +
                                                 (c.timed_out ? std::string("timed out") : ec.message()));
     }
     co_return std::nullopt;
   }
 
   asio::awaitable<std::optional<ClientResult>> open(Connection& c, const Target& t, Clock::time_point deadline) {
-    if (t.https) {
+    if (t->https) {
       if (!tls_setup_error.empty()) {
         co_return failure(Outcome::permanent, tls_setup_error);
       }
       c.tls = std::make_unique<TlsStream>(c.strand, ssl_ctx);
-      if (!t.host_is_ip) {
+      if (!t->host_is_ip) {
         // SNI carries DNS names only (RFC 6066).
-        if (SSL_set_tlsext_host_name(c.tls->native_handle(), t.host.c_str()) != 1) {
+        if (SSL_set_tlsext_host_name(c.tls->native_handle(), t->host.c_str()) != 1) {
           co_return failure(Outcome::permanent, "cannot set TLS server name");
         }
       }
@@ -528,7 +570,7 @@ struct HttpClient::Impl {
       if (options.verify_peer) {
         c.tls->set_verify_mode(ssl::verify_peer, ec);
         if (!ec) {
-          c.tls->set_verify_callback(ssl::host_name_verification(t.host), ec);
+          c.tls->set_verify_callback(ssl::host_name_verification(t->host), ec);
         }
       } else {
         c.tls->set_verify_mode(ssl::verify_none, ec);
@@ -553,7 +595,7 @@ struct HttpClient::Impl {
         long verify = SSL_get_verify_result(c.tls->native_handle());
         bool tls_failure =
             !c.timed_out && (verify != X509_V_OK || ec.category() == asio::error::get_ssl_category());
-        std::string what = "TLS handshake with " + t.host_header() + " failed: " + ec.message();
+        std::string what = "TLS handshake with " + t->host_field + " failed: " + ec.message();
         if (verify != X509_V_OK) {
           what += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
         }
@@ -685,7 +727,7 @@ asio::awaitable<ClientResult> HttpClient::request(ClientRequest req, Clock::time
       co_return failure(Outcome::permanent, std::move(error));
     }
 
-    const std::string key = target->pool_key();
+    const std::string& key = (*target)->key;
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (Clock::now() >= deadline) {
         co_return failure(Outcome::retryable, "deadline passed before the request was sent");

@@ -236,7 +236,14 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       parser.body_limit(opt.body_limit);
       deadline_in(opt.read_timeout);
       boost::system::error_code rec;
-      if (opt.body_limit_for) {
+      // A whole common request already in the buffer is parsed in one pass (wire::RequestParser::
+      // parse_fast); anything else goes to Beast from its first byte.
+      std::size_t fast_used = 0;
+      const auto bytes = buffer_.data();
+      if (parser.parse_fast(std::string_view(static_cast<const char*>(bytes.data()), bytes.size()), fast_used,
+                            &opt.body_limit_for) == wire::Fast::complete) {
+        buffer_.consume(fast_used);
+      } else if (opt.body_limit_for) {
         // The parser checks Content-Length against its limit when the header completes: read the
         // header under the largest limit, then apply the target's own.
         parser.body_limit(std::numeric_limits<std::uint64_t>::max());
@@ -343,20 +350,23 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   /// answer and arms the write deadline; returns the two buffers to send.
   std::array<asio::const_buffer, 2> compose(const Request& req, Response& resp, bool keep_alive, int version,
                                             bool head, Clock::time_point started, std::string& body) {
-    std::string& out = head_;
-    out.clear();
-    out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-    wire::append_number(out, static_cast<std::uint64_t>(resp.status));
-    out.push_back(' ');
-    auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(resp.status));
-    out.append(reason.data(), reason.size());
-    out.append("\r\nServer: roaming-hub\r\n");
-    if (resp.content_type.empty()) {
-      if (!resp.body.empty()) {
-        out.append("Content-Type: application/json\r\n");
-      }
-    } else if (wire::is_safe_value(resp.content_type)) {
-      wire::append_field(out, "Content-Type", resp.content_type);
+    const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(resp.status));
+    const bool typed = resp.content_type.empty() ? !resp.body.empty() : wire::is_safe_value(resp.content_type);
+    const std::string_view type = resp.content_type.empty() ? std::string_view("application/json") : resp.content_type;
+    // Status line, Server, Content-Length and Connection fit in 128 bytes with any reason Beast has.
+    std::size_t size = 128 + reason.size() + (typed ? wire::HeadWriter::field_size("Content-Type", type) : 0) +
+                       wire::HeadWriter::field_size("X-Request-ID", req.request_id);
+    for (const auto& [k, v] : resp.headers) {
+      size += wire::HeadWriter::field_size(k, v);
+    }
+    wire::HeadWriter out(head_, size);
+    out.put(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    out.number(static_cast<std::uint64_t>(resp.status));
+    out.put(' ');
+    out.put(std::string_view(reason.data(), reason.size()));
+    out.put("\r\nServer: roaming-hub\r\n");
+    if (typed) {
+      out.field("Content-Type", type);
     }
     bool has_request_id = false;
     for (const auto& [k, v] : resp.headers) {
@@ -365,33 +375,34 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
           wire::iequals(k, "Transfer-Encoding") || wire::iequals(k, "Connection")) {
         continue;
       }
-      wire::append_field(out, k, v);
+      out.field(k, v);
       has_request_id = has_request_id || wire::iequals(k, "X-Request-ID");
     }
     if (!has_request_id && !req.request_id.empty()) {
-      wire::append_field(out, "X-Request-ID", req.request_id);
+      out.field("X-Request-ID", req.request_id);
     }
     const bool bodiless = wire::bodiless_status(resp.status);
     if (!bodiless) {
-      out.append("Content-Length: ");
-      wire::append_number(out, resp.body.size());
-      out.append("\r\n");
+      out.put("Content-Length: ");
+      out.number(resp.body.size());
+      out.put("\r\n");
     }
     if (version == 10) {
       if (keep_alive) {
-        out.append("Connection: keep-alive\r\n");
+        out.put("Connection: keep-alive\r\n");
       }
     } else if (!keep_alive) {
-      out.append("Connection: close\r\n");
+      out.put("Connection: close\r\n");
     }
-    out.append("\r\n");
+    out.put("\r\n");
+    out.finish();
     body = std::move(resp.body);
     if (server_->observer) {
       resp.body.clear();
       server_->observer(req, resp, Clock::now() - started);
     }
     deadline_in(server_->options.write_timeout);
-    return {asio::buffer(out), asio::buffer(body.data(), (head || bodiless) ? 0 : body.size())};
+    return {asio::buffer(head_), asio::buffer(body.data(), (head || bodiless) ? 0 : body.size())};
   }
 
 

@@ -11,10 +11,15 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -197,6 +202,171 @@ inline bool is_token(std::string_view s) noexcept {
   return true;
 }
 
+/// The fast path's verdict on what a buffer holds (see parse_fields_fast).
+enum class Fast { complete, incomplete, unsupported };
+
+/// Largest body the fast path takes from the buffer; a larger one is Beast's, piece by piece.
+inline constexpr std::uint64_t kFastBodyMax = 64u << 10;
+
+/// What the framing fields of a head said, for the fast path.
+struct FastFraming {
+  std::uint64_t content_length = 0;
+  bool has_length = false;
+  bool close = false;       ///< Connection: close
+  bool keep_alive = false;  ///< Connection: keep-alive
+};
+
+/// The Connection field's tokens as Beast reads them: `close` and `keep-alive` noted, others
+/// ignored; `upgrade` and anything not a plain token list are left to Beast.
+inline bool connection_tokens_fast(std::string_view v, FastFraming& f) noexcept {
+  std::size_t i = 0;
+  for (;;) {
+    while (i < v.size() && (v[i] == ' ' || v[i] == '\t')) {
+      ++i;
+    }
+    const std::size_t start = i;
+    while (i < v.size() && is_token_char(static_cast<unsigned char>(v[i]))) {
+      ++i;
+    }
+    const std::string_view token = v.substr(start, i - start);
+    if (token.empty()) {
+      return false;
+    }
+    if (iequals(token, "close")) {
+      f.close = true;
+    } else if (iequals(token, "keep-alive")) {
+      f.keep_alive = true;
+    } else if (iequals(token, "upgrade")) {
+      return false;
+    }
+    while (i < v.size() && (v[i] == ' ' || v[i] == '\t')) {
+      ++i;
+    }
+    if (i == v.size()) {
+      return true;
+    }
+    if (v[i] != ',') {
+      return false;
+    }
+    ++i;
+  }
+}
+
+/// The first byte from `p` on that may not appear in a field value or reason phrase as the fast
+/// path takes them (anything but visible ASCII, space and tab), or `end`. Sixteen bytes at a
+/// time where SSE2 is there (every x86-64).
+inline const char* value_end_fast(const char* p, const char* end) noexcept {
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i del = _mm_set1_epi8(0x7f);
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Signed: bytes from 0x80 on are negative, so "below space" takes them too.
+    const int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del)));
+    if (mask == 0) {
+      p += 16;
+      continue;
+    }
+    p += __builtin_ctz(static_cast<unsigned>(mask));
+    if (*p != '\t') {
+      return p;
+    }
+    ++p;
+  }
+#endif
+  while (p != end && ((static_cast<unsigned char>(*p) >= 0x20 && static_cast<unsigned char>(*p) < 0x7f) || *p == '\t')) {
+    ++p;
+  }
+  return p;
+}
+
+/// The fields of a head and its empty line, from `p` (just past the start line) on: a strict
+/// subset of what Beast accepts, so that whatever this takes Beast would read the same way.
+/// Names are tokens; values are visible ASCII, spaces and tabs (whitespace around them dropped);
+/// lines end in CRLF; a Content-Length is a plain decimal given once; Transfer-Encoding,
+/// Upgrade, Proxy-Connection, line folding, bare LF and other bytes are left to Beast
+/// (unsupported). Each field goes to `emit(name, value)`; on success `p` is past the empty line.
+template <class Emit>
+Fast parse_fields_fast(const char*& p, const char* end, FastFraming& f, Emit&& emit) {
+  for (;;) {
+    if (p == end) {
+      return Fast::incomplete;
+    }
+    if (*p == '\r') {
+      if (end - p < 2) {
+        return Fast::incomplete;
+      }
+      if (p[1] != '\n') {
+        return Fast::unsupported;
+      }
+      p += 2;
+      return Fast::complete;
+    }
+    const char* name = p;
+    while (p != end && is_token_char(static_cast<unsigned char>(*p))) {
+      ++p;
+    }
+    if (p == end) {
+      return Fast::incomplete;
+    }
+    if (*p != ':' || p == name) {
+      return Fast::unsupported;  // folding (a line starting with whitespace) included
+    }
+    const std::string_view n(name, static_cast<std::size_t>(p - name));
+    ++p;
+    while (p != end && (*p == ' ' || *p == '\t')) {
+      ++p;
+    }
+    const char* value = p;
+    p = value_end_fast(p, end);
+    if (end - p < 2) {
+      return p != end && *p != '\r' ? Fast::unsupported : Fast::incomplete;
+    }
+    if (p[0] != '\r' || p[1] != '\n') {
+      return Fast::unsupported;
+    }
+    const char* value_end = p;
+    while (value_end != value && (value_end[-1] == ' ' || value_end[-1] == '\t')) {
+      --value_end;
+    }
+    p += 2;
+    const std::string_view v(value, static_cast<std::size_t>(value_end - value));
+    switch (n.size()) {
+      case 14:  // Content-Length
+        if (iequals(n, "Content-Length")) {
+          if (f.has_length || v.empty() || v.size() > 18) {
+            return Fast::unsupported;
+          }
+          std::uint64_t length = 0;
+          for (char c : v) {
+            if (c < '0' || c > '9') {
+              return Fast::unsupported;
+            }
+            length = length * 10 + static_cast<std::uint64_t>(c - '0');
+          }
+          f.has_length = true;
+          f.content_length = length;
+        }
+        break;
+      case 17:  // Transfer-Encoding
+      case 16:  // Proxy-Connection
+      case 7:   // Upgrade
+        if (iequals(n, "Transfer-Encoding") || iequals(n, "Proxy-Connection") || iequals(n, "Upgrade")) {
+          return Fast::unsupported;
+        }
+        break;
+      case 10:
+        if (iequals(n, "Connection") && !connection_tokens_fast(v, f)) {
+          return Fast::unsupported;
+        }
+        break;
+      default:
+        break;
+    }
+    emit(n, v);
+  }
+}
+
 /// Collects the body of either framing into one string; Beast enforces the body limit.
 template <bool isRequest>
 class BodyCollector : public bhttp::basic_parser<isRequest> {
@@ -224,13 +394,124 @@ class BodyCollector : public bhttp::basic_parser<isRequest> {
 };
 
 /// Parses one request straight into a Request (method, target, fields in order, body).
+///
+/// parse_fast takes a whole common request (head and a Content-Length body already in the
+/// buffer, a strict subset of the syntax) in one pass without Beast; whatever it does not
+/// take (incomplete, chunked, unusual bytes, limits reached) Beast parses from the start. The
+/// accessors below answer for whichever of the two parsed the message.
 class RequestParser final : public BodyCollector<true> {
  public:
+  using Base = BodyCollector<true>;
   explicit RequestParser(Request& out) : BodyCollector<true>(out.body), out_(out) { out_.headers.reserve(16); }
   int version() const noexcept { return version_; }
   bool head_method() const noexcept { return head_; }
 
+  void header_limit(std::uint32_t n) {
+    header_limit_ = n;
+    Base::header_limit(n);
+  }
+  void body_limit(std::uint64_t n) {
+    body_limit_ = n;
+    Base::body_limit(n);
+  }
+  bool is_done() const noexcept { return fast_done_ || Base::is_done(); }
+  bool is_header_done() const noexcept { return fast_done_ || Base::is_header_done(); }
+  bool got_some() const noexcept { return fast_done_ || Base::got_some(); }
+  bool keep_alive() const {
+    if (fast_done_) {
+      return version_ >= 11 ? !framing_.close : framing_.keep_alive;
+    }
+    return Base::keep_alive();
+  }
+  boost::optional<std::uint64_t> content_length() const {
+    if (fast_done_) {
+      return framing_.has_length ? boost::optional<std::uint64_t>(framing_.content_length) : boost::none;
+    }
+    return Base::content_length();
+  }
+
+  /// The fast path over `in` (the start of a request); `limit_for`, when given, is the body
+  /// limit of the request's target (else the body_limit set). On `complete` the request is
+  /// parsed and `used` bytes of `in` are its; otherwise nothing is kept.
+  Fast parse_fast(std::string_view in, std::size_t& used,
+                  const std::function<std::size_t(std::string_view)>* limit_for) {
+    const Fast verdict = scan(in, used, limit_for);
+    if (verdict == Fast::complete) {
+      fast_done_ = true;
+    } else {
+      out_.method.clear();
+      out_.target.clear();
+      out_.headers.clear();
+      out_.body.clear();
+      framing_ = {};
+    }
+    return verdict;
+  }
+
  private:
+  Fast scan(std::string_view in, std::size_t& used, const std::function<std::size_t(std::string_view)>* limit_for) {
+    const char* const begin = in.data();
+    const char* const end = begin + in.size();
+    const char* p = begin;
+    while (p != end && is_token_char(static_cast<unsigned char>(*p))) {
+      ++p;
+    }
+    if (p == end) {
+      return Fast::incomplete;
+    }
+    if (*p != ' ' || p == begin) {
+      return Fast::unsupported;
+    }
+    const std::string_view method(begin, static_cast<std::size_t>(p - begin));
+    const char* target = ++p;
+    while (p != end && static_cast<unsigned char>(*p) > 0x20 && static_cast<unsigned char>(*p) < 0x7f) {
+      ++p;
+    }
+    if (p == end) {
+      return Fast::incomplete;
+    }
+    if (*p != ' ' || p == target) {
+      return Fast::unsupported;
+    }
+    const std::string_view path(target, static_cast<std::size_t>(p - target));
+    ++p;
+    if (end - p < 10) {
+      return Fast::incomplete;
+    }
+    if (std::memcmp(p, "HTTP/1.", 7) != 0 || (p[7] != '0' && p[7] != '1') || p[8] != '\r' || p[9] != '\n') {
+      return Fast::unsupported;
+    }
+    version_ = p[7] == '1' ? 11 : 10;
+    p += 10;
+    const Fast fields = parse_fields_fast(p, end, framing_, [this](std::string_view n, std::string_view v) {
+      out_.headers.emplace_back(std::piecewise_construct, std::forward_as_tuple(n.data(), n.size()),
+                                std::forward_as_tuple(v.data(), v.size()));
+    });
+    const auto head_size = static_cast<std::size_t>(p - begin);
+    if (head_size > header_limit_ || fields == Fast::unsupported) {
+      return Fast::unsupported;  // Beast reports what is wrong
+    }
+    if (fields == Fast::incomplete) {
+      return Fast::incomplete;
+    }
+    const std::uint64_t length = framing_.has_length ? framing_.content_length : 0;
+    if (length > 0) {
+      const std::uint64_t limit = limit_for != nullptr && *limit_for ? (*limit_for)(path) : body_limit_;
+      if (length > limit || length > kFastBodyMax) {
+        return Fast::unsupported;
+      }
+      if (static_cast<std::uint64_t>(end - p) < length) {
+        return Fast::incomplete;
+      }
+    }
+    out_.method.assign(method.data(), method.size());
+    out_.target.assign(path.data(), path.size());
+    out_.body.assign(p, static_cast<std::size_t>(length));
+    head_ = method == "HEAD";
+    used = head_size + static_cast<std::size_t>(length);
+    return Fast::complete;
+  }
+
   void on_request_impl(bhttp::verb method, boost::beast::string_view method_str, boost::beast::string_view target, int version,
                        ParseError&) override {
     out_.method.assign(method_str.data(), method_str.size());
@@ -247,15 +528,111 @@ class RequestParser final : public BodyCollector<true> {
   Request& out_;
   int version_ = 11;
   bool head_ = false;
+  bool fast_done_ = false;
+  FastFraming framing_;
+  std::uint32_t header_limit_ = 8192;
+  std::uint64_t body_limit_ = 1u << 20;
 };
 
-/// Parses one response straight into a Response (status, fields in order, body).
+/// Parses one response straight into a Response (status, fields in order, body); like
+/// RequestParser with a fast path for a whole common answer (see read_message).
 class ResponseParser final : public BodyCollector<false> {
  public:
+  using Base = BodyCollector<false>;
   explicit ResponseParser(Response& out) : BodyCollector<false>(out.body), out_(out) { out_.headers.reserve(16); }
   int status() const noexcept { return out_.status; }
 
+  void header_limit(std::uint32_t n) {
+    header_limit_ = n;
+    Base::header_limit(n);
+  }
+  void body_limit(std::uint64_t n) {
+    body_limit_ = n;
+    Base::body_limit(n);
+  }
+  void skip(bool v) {
+    skip_ = v;
+    Base::skip(v);
+  }
+  bool is_done() const noexcept { return fast_done_ || Base::is_done(); }
+  bool is_header_done() const noexcept { return fast_done_ || Base::is_header_done(); }
+  bool got_some() const noexcept { return fast_done_ || Base::got_some(); }
+  bool need_eof() const noexcept { return !fast_done_ && Base::need_eof(); }
+  bool keep_alive() const {
+    if (fast_done_) {
+      return version_ >= 11 ? !framing_.close : framing_.keep_alive;
+    }
+    return Base::keep_alive();
+  }
+  /// Whether read_message tries the fast path: not for answers to HEAD (they have no body
+  /// whatever their Content-Length says).
+  bool fast_enabled() const noexcept { return !skip_; }
+
+  /// The fast path over `in` (the start of an answer): a final answer (status 200-599 other
+  /// than 204 and 304) framed by Content-Length; all else is Beast's. Like RequestParser's.
+  Fast parse_fast(std::string_view in, std::size_t& used) {
+    const Fast verdict = scan(in, used);
+    if (verdict == Fast::complete) {
+      fast_done_ = true;
+    } else {
+      out_.headers.clear();
+      out_.body.clear();
+      framing_ = {};
+    }
+    return verdict;
+  }
+
  private:
+  Fast scan(std::string_view in, std::size_t& used) {
+    const char* const begin = in.data();
+    const char* const end = begin + in.size();
+    const char* p = begin;
+    if (end - p < 13) {
+      return std::memcmp(p, "HTTP/1.", std::min<std::size_t>(in.size(), 7)) == 0 ? Fast::incomplete : Fast::unsupported;
+    }
+    if (std::memcmp(p, "HTTP/1.", 7) != 0 || (p[7] != '0' && p[7] != '1') || p[8] != ' ' || p[9] < '2' ||
+        p[9] > '5' || p[10] < '0' || p[10] > '9' || p[11] < '0' || p[11] > '9' || p[12] != ' ') {
+      return Fast::unsupported;
+    }
+    const int status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
+    if (status == 204 || status == 304) {
+      return Fast::unsupported;
+    }
+    const int version = p[7] == '1' ? 11 : 10;
+    p = value_end_fast(p + 13, end);
+    if (end - p < 2) {
+      return p != end && *p != '\r' ? Fast::unsupported : Fast::incomplete;
+    }
+    if (p[0] != '\r' || p[1] != '\n') {
+      return Fast::unsupported;
+    }
+    p += 2;
+    out_.headers.clear();
+    const Fast fields = parse_fields_fast(p, end, framing_, [this](std::string_view n, std::string_view v) {
+      out_.headers.emplace_back(std::piecewise_construct, std::forward_as_tuple(n.data(), n.size()),
+                                std::forward_as_tuple(v.data(), v.size()));
+    });
+    const auto head_size = static_cast<std::size_t>(p - begin);
+    if (head_size > header_limit_ || fields == Fast::unsupported) {
+      return Fast::unsupported;
+    }
+    if (fields == Fast::incomplete) {
+      return in.size() > header_limit_ ? Fast::unsupported : Fast::incomplete;
+    }
+    if (!framing_.has_length || framing_.content_length > body_limit_ || framing_.content_length > kFastBodyMax) {
+      return Fast::unsupported;  // framed by the connection's end, or too large for this path
+    }
+    const std::uint64_t length = framing_.content_length;
+    if (static_cast<std::uint64_t>(end - p) < length) {
+      return Fast::incomplete;
+    }
+    out_.status = status;
+    out_.body.assign(p, static_cast<std::size_t>(length));
+    version_ = version;
+    used = head_size + static_cast<std::size_t>(length);
+    return Fast::complete;
+  }
+
   void on_request_impl(bhttp::verb, boost::beast::string_view, boost::beast::string_view, int, ParseError& ec) override {
     ec = bhttp::error::bad_line_ending;
   }
@@ -270,6 +647,12 @@ class ResponseParser final : public BodyCollector<false> {
   }
 
   Response& out_;
+  int version_ = 11;
+  bool skip_ = false;
+  bool fast_done_ = false;
+  FastFraming framing_;
+  std::uint32_t header_limit_ = 8192;
+  std::uint64_t body_limit_ = 8u << 20;
 };
 
 /// Reads one message (or only its header) into `parser` from what `buffer` holds and, only while
@@ -280,19 +663,55 @@ class ResponseParser final : public BodyCollector<false> {
 template <class Stream, class Parser, class Token>
 boost::asio::awaitable<ParseError> read_message(Stream& stream, boost::beast::flat_buffer& buffer, Parser& parser,
                                                 bool header_only, Token token) {
+  // Answers try the fast path while what arrived may still be a whole common answer; requests
+  // were tried once by the server before it calls this.
+  bool fast = false;
+  if constexpr (std::is_same_v<Parser, ResponseParser>) {
+    fast = parser.fast_enabled() && !parser.got_some();
+  }
+  // Hands what the buffer holds to Beast; an error other than need_more ends the read.
+  auto feed = [&]() -> ParseError {
+    while (buffer.size() > 0 && !(header_only ? parser.is_header_done() : parser.is_done())) {
+      ParseError ec;
+      const std::size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == bhttp::error::need_more) {
+        return {};
+      }
+      if (ec) {
+        return ec;
+      }
+      if (used == 0) {
+        return {};
+      }
+    }
+    return {};
+  };
   for (;;) {
     if (header_only ? parser.is_header_done() : parser.is_done()) {
       co_return ParseError{};
     }
     if (buffer.size() > 0) {
-      ParseError ec;
-      const std::size_t used = parser.put(buffer.data(), ec);
-      buffer.consume(used);
-      if (!ec && used > 0) {
-        continue;  // progress: look at the state again
+      if constexpr (std::is_same_v<Parser, ResponseParser>) {
+        if (fast) {
+          std::size_t used = 0;
+          const auto bytes = buffer.data();
+          const Fast verdict =
+              parser.parse_fast(std::string_view(static_cast<const char*>(bytes.data()), bytes.size()), used);
+          if (verdict == Fast::complete) {
+            buffer.consume(used);
+            co_return ParseError{};
+          }
+          fast = verdict == Fast::incomplete;
+        }
       }
-      if (ec && ec != bhttp::error::need_more) {
-        co_return ec;
+      if (!fast) {
+        if (auto ec = feed()) {
+          co_return ec;
+        }
+        if (header_only ? parser.is_header_done() : parser.is_done()) {
+          co_return ParseError{};
+        }
       }
     }
     const std::size_t size = boost::beast::read_size(buffer, 65536);
@@ -302,6 +721,15 @@ boost::asio::awaitable<ParseError> read_message(Stream& stream, boost::beast::fl
     auto [ec, n] = co_await read_some(stream, buffer.prepare(size), token);
     buffer.commit(n);
     if (ec == boost::asio::error::eof) {
+      if (fast) {
+        fast = false;  // what arrived before the end is Beast's to judge
+        if (auto fec = feed()) {
+          co_return fec;
+        }
+        if (header_only ? parser.is_header_done() : parser.is_done()) {
+          co_return ParseError{};
+        }
+      }
       if (!parser.got_some()) {
         co_return ParseError{bhttp::error::end_of_stream};
       }
@@ -356,6 +784,37 @@ inline void append_field(std::string& out, std::string_view name, std::string_vi
   out.append(value);
   out.append("\r\n", 2);
 }
+
+/// Writes a message head into a string sized for it beforehand (an upper bound), piece by piece
+/// without a capacity check per piece; finish() trims the string to what was written.
+class HeadWriter {
+ public:
+  HeadWriter(std::string& out, std::size_t bound) : out_(out) {
+    out_.resize(bound);
+    p_ = out_.data();
+  }
+  void put(std::string_view s) noexcept {
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+  }
+  void put(char c) noexcept { *p_++ = c; }
+  void number(std::uint64_t n) noexcept { p_ = std::to_chars(p_, p_ + 20, n).ptr; }
+  void field(std::string_view name, std::string_view value) noexcept {
+    put(name);
+    put(": ");
+    put(value);
+    put("\r\n");
+  }
+  /// Room a field takes: name, ": ", value, CRLF.
+  static constexpr std::size_t field_size(std::string_view name, std::string_view value) noexcept {
+    return name.size() + value.size() + 4;
+  }
+  void finish() { out_.resize(static_cast<std::size_t>(p_ - out_.data())); }
+
+ private:
+  std::string& out_;
+  char* p_;
+};
 
 /// Whether an answer with this status carries no body and no Content-Length (RFC 9110 6.4.1).
 inline bool bodiless_status(int status) noexcept {
