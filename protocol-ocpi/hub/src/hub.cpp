@@ -270,7 +270,7 @@ asio::awaitable<http::Response> OcpiHub::Impl::handle(http::Request& req) {
   } else {
     r = wire::reply(404, 2000, "no such OCPI endpoint");
   }
-  r.headers.emplace_back("X-Correlation-ID", ctx.correlation_id);
+  r.headers.emplace_back("X-Correlation-ID", std::move(ctx.correlation_id));
   co_return r;
 }
 
@@ -310,6 +310,7 @@ asio::awaitable<http::ClientResult> OcpiHub::Impl::call(const model::Party& dest
   http::ClientRequest req;
   req.method = std::move(method);
   req.url = std::move(url);
+  req.headers.reserve(8);
   req.headers.emplace_back("Authorization", wire::authorization(dest.ocpi.token_b, dest.ocpi.auth_plain));
   req.headers.emplace_back("X-Request-ID", wire::uuid());
   req.headers.emplace_back("X-Correlation-ID", correlation_id.empty() ? wire::uuid() : correlation_id);

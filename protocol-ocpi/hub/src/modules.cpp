@@ -1055,18 +1055,17 @@ asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, const Target& t
   r.body = std::move(res.response.body);
   auto ct = res.response.header("Content-Type");
   r.content_type.assign(ct.data(), ct.size());  // empty: application/json
-  std::string hub_base = module_url(interface == "SENDER" ? "sender" : "receiver", module);
-  for (const auto& [k, v] : res.response.headers) {
+  r.headers.reserve(res.response.headers.size() + 5);  // and the routing and correlation headers
+  for (auto& [k, v] : res.response.headers) {
     if (http::iequals(k, "Link")) {
-      auto value = v;
-      auto pos = value.find(base);
+      auto pos = v.find(base);
       if (pos != std::string::npos) {
-        value.replace(pos, base.size(), hub_base);
+        v.replace(pos, base.size(), module_url(interface == "SENDER" ? "sender" : "receiver", module));
       }
-      r.headers.emplace_back("Link", value);
+      r.headers.emplace_back("Link", std::move(v));
     } else if (http::iequals(k, "X-Total-Count") || http::iequals(k, "X-Limit") ||
                (k.size() > 5 && http::iequals(std::string_view(k).substr(0, 5), "OCPI-"))) {
-      r.headers.emplace_back(k, v);
+      r.headers.emplace_back(std::move(k), std::move(v));
     }
   }
   co_return r;

@@ -228,6 +228,7 @@ Routing routing_headers(const http::Headers& headers, std::string& error) {
 
 void set_routing_headers(http::Headers& headers, const std::optional<model::PartyRef>& to,
                          const std::optional<model::PartyRef>& from) {
+  headers.reserve(headers.size() + 4);
   if (to) {
     headers.emplace_back("OCPI-to-country-code", to->country_code);
     headers.emplace_back("OCPI-to-party-id", to->party_id);
