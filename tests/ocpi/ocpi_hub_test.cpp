@@ -18,6 +18,7 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <thread>
 #include <cstdlib>
@@ -429,7 +430,11 @@ TEST_F(OcpiHubTest, DirectPushSpoofedFromUnknownReceiverAndForwardedGet) {
   auto at_cpo = *find(cpo1.received(), "GET", "/2.2.1/sender/locations");
   EXPECT_EQ(at_cpo.header("OCPI-to-party-id"), "CP1");
   EXPECT_EQ(at_cpo.header("OCPI-from-party-id"), "MS1");
-  EXPECT_NE(at_cpo.header("X-Request-ID"), "");
+  // A new X-Request-ID for the hop: a version 4 UUID in lower-case hex, as 8-4-4-4-12.
+  EXPECT_TRUE(std::regex_match(std::string(at_cpo.header("X-Request-ID")),
+                               std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+      << at_cpo.header("X-Request-ID");
+  EXPECT_NE(at_cpo.header("X-Request-ID"), fwd.response.header("X-Request-ID"));
   EXPECT_EQ(at_cpo.query, "offset=0&limit=2");
   auto follow = emsp1.call_routed("GET", link.substr(1, link.find('>') - 1), {}, kCpo1);
   EXPECT_EQ(parse(hub::test::envelope_data(follow.response.body)).Size(), 1u);

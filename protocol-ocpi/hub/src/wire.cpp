@@ -205,17 +205,31 @@ http::Response error_reply(Errc e, std::string_view message, int http_status) {
 }
 
 Routing routing_headers(const http::Headers& headers, std::string& error) {
-  // One pass over the headers for the four routing headers (iequals tells most apart by
-  // length); the first of a repeated header counts, as with find_header.
+  // One pass over the headers for the four routing headers, told apart by their lengths
+  // (20, 16, 22, 18); the first of a repeated header counts, as with find_header.
   const std::string* found[4] = {nullptr, nullptr, nullptr, nullptr};
   static constexpr std::string_view kNames[4] = {"OCPI-to-country-code", "OCPI-to-party-id", "OCPI-from-country-code",
                                                  "OCPI-from-party-id"};
   for (const auto& [name, value] : headers) {
-    for (int i = 0; i < 4; ++i) {
-      if (found[i] == nullptr && http::iequals(name, kNames[i])) {
-        found[i] = &value;
+    int i = -1;
+    switch (name.size()) {
+      case 20:
+        i = 0;
         break;
-      }
+      case 16:
+        i = 1;
+        break;
+      case 22:
+        i = 2;
+        break;
+      case 18:
+        i = 3;
+        break;
+      default:
+        continue;
+    }
+    if (found[i] == nullptr && http::iequals(name, kNames[i])) {
+      found[i] = &value;
     }
   }
   auto at = [&](int i) { return found[i] != nullptr ? std::string_view(*found[i]) : std::string_view(); };
@@ -329,16 +343,35 @@ std::string uuid() {
   std::uint64_t b = next();
   a = (a & ~(0xFull << 12)) | (0x4ull << 12);     // version 4
   b = (b & ~(0x3ull << 62)) | (0x2ull << 62);     // variant 10
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(36, '-');
-  int o = 0;
-  for (int i = 0; i < 32; ++i) {
-    if (i == 8 || i == 12 || i == 16 || i == 20) {
-      ++o;  // the dash already there
+  // Two hex digits per byte from a table; the dashes are already there (8-4-4-4-12).
+  static constexpr auto kPairs = [] {
+    constexpr char kHex[] = "0123456789abcdef";
+    std::array<char, 512> t{};
+    for (int i = 0; i < 256; ++i) {
+      t[2 * i] = kHex[i >> 4];
+      t[2 * i + 1] = kHex[i & 15];
     }
-    const std::uint64_t word = i < 16 ? a : b;
-    out[o++] = kHex[(word >> ((15 - i % 16) * 4)) & 0xf];
-  }
+    return t;
+  }();
+  std::string out(36, '-');
+  char* o = out.data();
+  auto bytes = [&o](std::uint64_t word, int first, int last) {
+    for (int k = first; k < last; ++k) {
+      const auto v = static_cast<std::size_t>((word >> (56 - 8 * k)) & 0xff);
+      o[0] = kPairs[2 * v];
+      o[1] = kPairs[2 * v + 1];
+      o += 2;
+    }
+  };
+  bytes(a, 0, 4);
+  ++o;
+  bytes(a, 4, 6);
+  ++o;
+  bytes(a, 6, 8);
+  ++o;
+  bytes(b, 0, 2);
+  ++o;
+  bytes(b, 2, 8);
   return out;
 }
 
