@@ -212,6 +212,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
         co_return;
       }
     }
+    Request req;
     for (;;) {
       idle_ = true;
       if (server_->draining) {
@@ -229,7 +230,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       idle_ = false;
       auto started = Clock::now();
 
-      Request req;
+      // One Request per connection, refilled by each request: its strings keep their capacity.
+      req.body.clear();
       wire::RequestParser parser(req);
       parser.eager(true);
       parser.header_limit(static_cast<std::uint32_t>(opt.header_limit));
@@ -331,6 +333,9 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       }
       if (head_.capacity() > 64u << 10) {
         std::string().swap(head_);  // do not keep a large header buffer per idle connection
+      }
+      if (req.body.capacity() > 64u << 10) {
+        std::string().swap(req.body);  // nor a large request body
       }
       if (wec) {
         co_return;

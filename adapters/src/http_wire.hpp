@@ -432,7 +432,9 @@ class RequestParser final : public BodyCollector<true> {
 
   /// The fast path over `in` (the start of a request); `limit_for`, when given, is the body
   /// limit of the request's target (else the body_limit set). On `complete` the request is
-  /// parsed and `used` bytes of `in` are its; otherwise nothing is kept.
+  /// parsed and `used` bytes of `in` are its; otherwise nothing is kept (method, target,
+  /// fields and body are emptied for Beast). The Request may be one reused from the previous
+  /// request on the connection: what is parsed replaces its method, target, fields and body.
   Fast parse_fast(std::string_view in, std::size_t& used,
                   const std::function<std::size_t(std::string_view)>* limit_for) {
     const Fast verdict = scan(in, used, limit_for);
@@ -483,14 +485,24 @@ class RequestParser final : public BodyCollector<true> {
     }
     version_ = p[7] == '1' ? 11 : 10;
     p += 10;
-    const Fast fields = parse_fields_fast(p, end, framing_, [this](std::string_view n, std::string_view v) {
-      out_.headers.emplace_back(std::piecewise_construct, std::forward_as_tuple(n.data(), n.size()),
-                                std::forward_as_tuple(v.data(), v.size()));
+    // The fields overwrite those a previous request on the connection left in `out_` (their
+    // strings keep their capacity: no allocation per field once the connection is warm).
+    std::size_t count = 0;
+    const Fast fields = parse_fields_fast(p, end, framing_, [this, &count](std::string_view n, std::string_view v) {
+      if (count < out_.headers.size()) {
+        out_.headers[count].first.assign(n.data(), n.size());
+        out_.headers[count].second.assign(v.data(), v.size());
+      } else {
+        out_.headers.emplace_back(std::piecewise_construct, std::forward_as_tuple(n.data(), n.size()),
+                                  std::forward_as_tuple(v.data(), v.size()));
+      }
+      ++count;
     });
     const auto head_size = static_cast<std::size_t>(p - begin);
     if (head_size > header_limit_ || fields == Fast::unsupported) {
       return Fast::unsupported;  // Beast reports what is wrong
     }
+    out_.headers.resize(count);
     if (fields == Fast::incomplete) {
       return Fast::incomplete;
     }

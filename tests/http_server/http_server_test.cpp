@@ -71,6 +71,13 @@ class ServerTest : public ::testing::Test {
       r.body = "released";
     } else if (path == "/header") {
       r.body = std::string(req.header("X-Test"));
+    } else if (path == "/fields") {
+      r.body = req.method + " " + req.target + "\n";
+      for (const auto& [name, value] : req.headers) {
+        r.body += name + "=" + value + "\n";
+      }
+      r.body += "body=" + req.body;
+      r.content_type = "text/plain";
     } else {
       r.status = 404;
     }
@@ -145,6 +152,33 @@ TEST_F(ServerTest, RequestsArrivingByteByByteAndInLargeBodiesAreAllRead) {
   EXPECT_EQ(resp->substr(resp->size() - large.size()), large);
 }
 
+TEST_F(ServerTest, EachRequestOnAConnectionSeesOnlyItsOwnFieldsAndBody) {
+  // The connection refills one Request per request: nothing of a previous one may show through,
+  // whichever parser (the fast path or Beast, here for the chunked one) read it.
+  start();
+  RawConnection c(port());
+  const std::string requests[] = {
+      "PUT /fields?a=1 HTTP/1.1\r\nHost: x\r\nX-One: 1\r\nX-Two: a-value-longer-than-fifteen\r\n"
+      "X-Three: 3\r\nContent-Length: 5\r\n\r\nfirst",
+      "GET /fields HTTP/1.1\r\nX-Four: 4\r\n\r\n",
+      "POST /fields HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+      "GET /fields HTTP/1.1\r\nHost: y\r\nX-Five: 5\r\n\r\n",
+  };
+  const std::string expected[] = {
+      "PUT /fields?a=1\nHost=x\nX-One=1\nX-Two=a-value-longer-than-fifteen\nX-Three=3\nContent-Length=5\nbody=first",
+      "GET /fields\nX-Four=4\nbody=",
+      "POST /fields\nTransfer-Encoding=chunked\nbody=abc",
+      "GET /fields\nHost=y\nX-Five=5\nbody=",
+  };
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(c.send(requests[i]));
+    auto resp = c.read_response();
+    ASSERT_TRUE(resp) << "request " << i << " was not answered";
+    EXPECT_EQ(RawConnection::status_of(*resp), 200);
+    EXPECT_EQ(resp->substr(resp->find("\r\n\r\n") + 4), expected[i]) << "request " << i;
+  }
+}
+
 TEST_F(ServerTest, RequestIdIsEchoedOrGenerated) {
   start();
   RawConnection c(port());
@@ -156,6 +190,7 @@ TEST_F(ServerTest, RequestIdIsEchoedOrGenerated) {
   auto generated = c.read_response();
   ASSERT_TRUE(generated);
   EXPECT_NE(generated->find("X-Request-ID: "), std::string::npos);
+  EXPECT_EQ(generated->find("abc-123"), std::string::npos);  // not the previous request's
 }
 
 TEST_F(ServerTest, OversizedBodyByContentLengthGets413AndClose) {
