@@ -606,8 +606,14 @@ struct HttpClient::Impl {
     co_return std::nullopt;
   }
 
+  /// Sends the request and reads the answer on an open connection, under the deadline (armed
+  /// here unless `armed`); the connection is closed unless it may go back to the pool.
   template <class Stream>
-  asio::awaitable<Exchange> transfer(Stream& stream, Connection& c, const WireRequest& req, bool reused) {
+  asio::awaitable<Exchange> transfer(Stream& stream, Connection& c, const WireRequest& req, bool reused,
+                                     Clock::time_point deadline, bool armed) {
+    if (!armed) {
+      c.arm(deadline);
+    }
     Exchange ex;
     std::array<asio::const_buffer, 2> out{asio::buffer(req.head), asio::buffer(req.body)};
     std::size_t sent = 0;
@@ -619,78 +625,89 @@ struct HttpClient::Impl {
       ex.stale = reused && !c.timed_out;
       ex.result = failure(Outcome::retryable,
                           "sending request failed: " + (c.timed_out ? std::string("timed out") : wec.message()));
-      co_return ex;
-    }
-
-    for (int interim = 0;; ++interim) {
-      Response& resp = ex.result.response;
-      wire::ResponseParser parser(resp);
-      parser.header_limit(static_cast<std::uint32_t>(
-          std::min<std::size_t>(options.max_response_header, std::numeric_limits<std::uint32_t>::max())));
-      parser.body_limit(static_cast<std::uint64_t>(options.max_response_body));
-      if (req.head_method) {
-        parser.skip(true);
-      }
-      parser.eager(true);
-      auto rec = co_await wire::read_message(stream, c.buffer, parser, false, kUseAwaitable);
-      if (rec) {
-        bool nothing_received = interim == 0 && !parser.got_some() && c.buffer.size() == 0;
-        ex.stale = reused && nothing_received && !c.timed_out;
-        Outcome outcome = c.timed_out ? Outcome::retryable : classify_read_error(rec);
-        ex.result = failure(outcome, "reading answer failed: " +
-                                         (c.timed_out ? std::string("timed out") : rec.message()));
-        co_return ex;
-      }
-      int status = parser.status();
-      if (status >= 100 && status < 200 && status != 101 && interim < kMaxInterimResponses) {
-        continue;  // interim answer (100 Continue, 103 Early Hints): the final one follows
-      }
-
-      ClientResult& r = ex.result;
-      r.status = status;
-      r.outcome = classify_status(status);
-      r.response.content_type = std::string(r.response.header("Content-Type"));
-      if (status == 429 || status == 503) {
-        auto retry = r.response.header("Retry-After");
-        if (!retry.empty()) {
-          r.retry_after = parse_retry_after(retry);
-        }
-      }
-      if (r.outcome != Outcome::ok) {
-        r.error = "HTTP " + std::to_string(status);
-      }
-      // 101 would switch protocols: such a connection never goes back to the pool.
-      ex.keep_alive =
-          status >= 200 && req.keep_alive && parser.keep_alive() && !parser.need_eof() && c.buffer.size() == 0;
-      co_return ex;
-    }
-  }
-
-  /// One attempt on one connection; runs on the connection's strand.
-  asio::awaitable<Exchange> attempt(Connection& c, const Target& t, const WireRequest& req, bool reused,
-                                    Clock::time_point deadline) {
-    c.arm(deadline);
-    Exchange ex;
-    if (!c.connected) {
-      auto failed = co_await open(c, t, deadline);
-      if (failed) {
-        c.disarm();
-        ex.result = std::move(*failed);
-        co_return ex;
-      }
-    }
-    // Not a conditional expression: g++ 12 miscompiles co_await inside ?: (the result's
-    // strings end up pointing into the finished coroutine frame).
-    if (c.tls) {
-      ex = co_await transfer(*c.tls, c, req, reused);
     } else {
-      ex = co_await transfer(*c.plain, c, req, reused);
+      for (int interim = 0;; ++interim) {
+        Response& resp = ex.result.response;
+        wire::ResponseParser parser(resp);
+        parser.header_limit(static_cast<std::uint32_t>(
+            std::min<std::size_t>(options.max_response_header, std::numeric_limits<std::uint32_t>::max())));
+        parser.body_limit(static_cast<std::uint64_t>(options.max_response_body));
+        if (req.head_method) {
+          parser.skip(true);
+        }
+        parser.eager(true);
+        auto rec = co_await wire::read_message(stream, c.buffer, parser, false, kUseAwaitable);
+        if (rec) {
+          bool nothing_received = interim == 0 && !parser.got_some() && c.buffer.size() == 0;
+          ex.stale = reused && nothing_received && !c.timed_out;
+          Outcome outcome = c.timed_out ? Outcome::retryable : classify_read_error(rec);
+          ex.result = failure(outcome, "reading answer failed: " +
+                                           (c.timed_out ? std::string("timed out") : rec.message()));
+          break;
+        }
+        int status = parser.status();
+        if (status >= 100 && status < 200 && status != 101 && interim < kMaxInterimResponses) {
+          continue;  // interim answer (100 Continue, 103 Early Hints): the final one follows
+        }
+
+        ClientResult& r = ex.result;
+        r.status = status;
+        r.outcome = classify_status(status);
+        r.response.content_type = std::string(r.response.header("Content-Type"));
+        if (status == 429 || status == 503) {
+          auto retry = r.response.header("Retry-After");
+          if (!retry.empty()) {
+            r.retry_after = parse_retry_after(retry);
+          }
+        }
+        if (r.outcome != Outcome::ok) {
+          r.error = "HTTP " + std::to_string(status);
+        }
+        // 101 would switch protocols: such a connection never goes back to the pool.
+        ex.keep_alive =
+            status >= 200 && req.keep_alive && parser.keep_alive() && !parser.need_eof() && c.buffer.size() == 0;
+        break;
+      }
     }
     c.disarm();
     if (!ex.keep_alive) {
       ErrorCode ignored;
       c.lowest().shutdown(tcp::socket::shutdown_both, ignored);
       c.lowest().close(ignored);
+    }
+    co_return ex;
+  }
+
+  /// One attempt on one connection; runs on the connection's strand. On a pooled connection
+  /// this is the transfer's own awaitable (no coroutine frame of its own).
+  asio::awaitable<Exchange> attempt(Connection& c, const Target& t, const WireRequest& req, bool reused,
+                                    Clock::time_point deadline) {
+    if (!c.connected) {
+      return open_and_transfer(c, t, req, reused, deadline);
+    }
+    if (c.tls) {
+      return transfer(*c.tls, c, req, reused, deadline, false);
+    }
+    return transfer(*c.plain, c, req, reused, deadline, false);
+  }
+
+  asio::awaitable<Exchange> open_and_transfer(Connection& c, const Target& t, const WireRequest& req, bool reused,
+                                              Clock::time_point deadline) {
+    c.arm(deadline);
+    auto failed = co_await open(c, t, deadline);
+    if (failed) {
+      c.disarm();
+      Exchange ex;
+      ex.result = std::move(*failed);
+      co_return ex;
+    }
+    // Not a conditional expression: g++ 12 miscompiles co_await inside ?: (the result's
+    // strings end up pointing into the finished coroutine frame).
+    Exchange ex;
+    if (c.tls) {
+      ex = co_await transfer(*c.tls, c, req, reused, deadline, true);
+    } else {
+      ex = co_await transfer(*c.plain, c, req, reused, deadline, true);
     }
     co_return ex;
   }

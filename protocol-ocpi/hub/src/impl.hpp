@@ -99,8 +99,9 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
   boost::asio::awaitable<http::Response> functional(Ctx& ctx, std::string_view interface, std::string_view module,
                                                     std::vector<std::string> rest);
   boost::asio::awaitable<http::Response> callback(Ctx& ctx, std::string handle);
-  /// Forwards the request synchronously to one receiver; passes its answer back.
-  boost::asio::awaitable<http::Response> forward(Ctx& ctx, const Target& target, std::string_view module,
+  /// Forwards the request synchronously to one receiver; passes its answer back. The target
+  /// by value: callers may hand back this awaitable without awaiting it themselves.
+  boost::asio::awaitable<http::Response> forward(Ctx& ctx, Target target, std::string_view module,
                                                  std::string_view interface, std::string suffix, std::string body,
                                                  std::chrono::milliseconds timeout);
   /// Stores a push and queues it for its receivers; the answer to the sender. A push merged
@@ -120,7 +121,13 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
   static constexpr int kMergeAttempts = 16;
   boost::asio::awaitable<http::Response> cdr_post(Ctx& ctx, const model::PartyRef& from);
   boost::asio::awaitable<http::Response> receiver_get(Ctx& ctx, std::string_view module, std::vector<std::string> rest);
+  /// GET on a Sender interface: forwarded when addressed to one party (the forward's awaitable
+  /// itself, no frame of its own), else answered from the store (sender_get_stored).
   boost::asio::awaitable<http::Response> sender_get(Ctx& ctx, std::string_view module, std::vector<std::string> rest);
+  boost::asio::awaitable<http::Response> sender_get_stored(Ctx& ctx, std::string_view module,
+                                                           std::vector<std::string> rest);
+  /// An awaitable of an answer already known.
+  static boost::asio::awaitable<http::Response> ready(http::Response r);
   boost::asio::awaitable<http::Response> authorize(Ctx& ctx, std::string uid);
   boost::asio::awaitable<http::Response> command(Ctx& ctx, std::string type);
   boost::asio::awaitable<http::Response> charging_profile(Ctx& ctx, std::string_view interface, std::string session_id);

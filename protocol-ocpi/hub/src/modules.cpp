@@ -717,21 +717,30 @@ asio::awaitable<http::Response> OcpiHub::Impl::receiver_get(Ctx& ctx, std::strin
   co_return wire::reply(200, 1000, "", out);
 }
 
+asio::awaitable<http::Response> OcpiHub::Impl::ready(http::Response r) {
+  co_return r;
+}
+
 asio::awaitable<http::Response> OcpiHub::Impl::sender_get(Ctx& ctx, std::string_view module,
                                                           std::vector<std::string> rest) {
-  if (ctx.routing.to) {
-    auto t = find_target(*ctx.table, *ctx.routing.to);
-    if (t.party == nullptr) {
-      co_return wire::reply(200, 4001, "unknown receiver");
-    }
-    std::string suffix;
-    for (const auto& s : rest) {
-      suffix += "/" + escape_segment(s);
-    }
-    suffix += query_of(ctx.req);
-    auto answer = co_await forward(ctx, t, module, "SENDER", std::move(suffix), std::string(), options.forward_timeout);
-    co_return answer;
+  if (!ctx.routing.to) {
+    return sender_get_stored(ctx, module, std::move(rest));
   }
+  auto t = find_target(*ctx.table, *ctx.routing.to);
+  if (t.party == nullptr) {
+    return ready(wire::reply(200, 4001, "unknown receiver"));
+  }
+  std::string suffix;
+  for (const auto& s : rest) {
+    suffix += "/" + escape_segment(s);
+  }
+  suffix += query_of(ctx.req);
+  // Not a coroutine: the forward's awaitable holds the target, suffix and all it needs.
+  return forward(ctx, std::move(t), module, "SENDER", std::move(suffix), std::string(), options.forward_timeout);
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::sender_get_stored(Ctx& ctx, std::string_view module,
+                                                                 std::vector<std::string> rest) {
   std::string mod(module);
   if (rest.empty()) {
     auto page = wire::page_params(ctx.req, options.page_limit);
@@ -1022,7 +1031,7 @@ asio::awaitable<http::Response> OcpiHub::Impl::callback(Ctx& ctx, std::string ha
   co_return wire::reply(200, 1000, "");
 }
 
-asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, const Target& target, std::string_view module,
+asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, Target target, std::string_view module,
                                                        std::string_view interface, std::string suffix, std::string body,
                                                        std::chrono::milliseconds timeout) {
   const auto& dest = *target.party;
