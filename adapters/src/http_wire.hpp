@@ -202,6 +202,13 @@ inline bool is_token(std::string_view s) noexcept {
   return true;
 }
 
+/// Replaces the contents of `s` (an append to the emptied string: cheaper than assign, which
+/// allows for overlap, and allocation-free while the capacity suffices).
+inline void refill(std::string& s, std::string_view v) {
+  s.clear();
+  s.append(v.data(), v.size());
+}
+
 /// The fast path's verdict on what a buffer holds (see parse_fields_fast).
 enum class Fast { complete, incomplete, unsupported };
 
@@ -490,8 +497,8 @@ class RequestParser final : public BodyCollector<true> {
     std::size_t count = 0;
     const Fast fields = parse_fields_fast(p, end, framing_, [this, &count](std::string_view n, std::string_view v) {
       if (count < out_.headers.size()) {
-        out_.headers[count].first.assign(n.data(), n.size());
-        out_.headers[count].second.assign(v.data(), v.size());
+        refill(out_.headers[count].first, n);
+        refill(out_.headers[count].second, v);
       } else {
         out_.headers.emplace_back(std::piecewise_construct, std::forward_as_tuple(n.data(), n.size()),
                                   std::forward_as_tuple(v.data(), v.size()));
@@ -516,9 +523,9 @@ class RequestParser final : public BodyCollector<true> {
         return Fast::incomplete;
       }
     }
-    out_.method.assign(method.data(), method.size());
-    out_.target.assign(path.data(), path.size());
-    out_.body.assign(p, static_cast<std::size_t>(length));
+    refill(out_.method, method);
+    refill(out_.target, path);
+    refill(out_.body, std::string_view(p, static_cast<std::size_t>(length)));
     head_ = method == "HEAD";
     used = head_size + static_cast<std::size_t>(length);
     return Fast::complete;
