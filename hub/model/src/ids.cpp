@@ -2,7 +2,6 @@
 #include <hub/model/ids.hpp>
 
 #include <array>
-#include <cctype>
 #include <utility>
 
 namespace hub::model {
@@ -18,9 +17,10 @@ constexpr std::array<std::pair<Role, std::string_view>, 7> kRoles{{
     {Role::scsp, "SCSP"},
 }};
 
-bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
-bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-char upper(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
+// ASCII only, whatever the process locale: ids are ASCII (and no locale lookup per character).
+bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+bool is_alnum(char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
+char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - ('a' - 'A')) : c; }
 bool is_sep(char c) { return c == '*' || c == '-'; }
 
 std::string to_upper(std::string_view s) {

@@ -6,6 +6,8 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <random>
 
 namespace hub::ocpi {
@@ -119,9 +121,9 @@ const std::vector<model::Role> kEmspAudience{model::Role::cpo};
 
 asio::awaitable<http::Response> OcpiHub::Impl::functional(Ctx& ctx, std::string_view interface, std::string_view module,
                                                           std::vector<std::string> rest) {
-  static const std::set<std::string_view> kModules{"locations", "sessions", "cdrs", "tariffs",
-                                                   "tokens", "commands", "chargingprofiles"};
-  if (!kModules.count(module)) {
+  static constexpr std::string_view kModules[] = {"locations", "sessions", "cdrs",    "tariffs",
+                                                  "tokens",    "commands", "chargingprofiles"};
+  if (std::find(std::begin(kModules), std::end(kModules), module) == std::end(kModules)) {
     co_return wire::reply(404, 2000, "no such module");
   }
   std::string header_error;
