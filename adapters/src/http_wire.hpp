@@ -462,28 +462,14 @@ class RequestParser final : public BodyCollector<true> {
     const char* const begin = in.data();
     const char* const end = begin + in.size();
     const char* p = begin;
-    while (p != end && is_token_char(static_cast<unsigned char>(*p))) {
-      ++p;
+    std::string_view method;
+    std::string_view path;
+    if (const Fast f = word(p, end, method, [](unsigned char c) { return is_token_char(c); }); f != Fast::complete) {
+      return f;
     }
-    if (p == end) {
-      return Fast::incomplete;
+    if (const Fast f = word(p, end, path, [](unsigned char c) { return c > 0x20 && c < 0x7f; }); f != Fast::complete) {
+      return f;
     }
-    if (*p != ' ' || p == begin) {
-      return Fast::unsupported;
-    }
-    const std::string_view method(begin, static_cast<std::size_t>(p - begin));
-    const char* target = ++p;
-    while (p != end && static_cast<unsigned char>(*p) > 0x20 && static_cast<unsigned char>(*p) < 0x7f) {
-      ++p;
-    }
-    if (p == end) {
-      return Fast::incomplete;
-    }
-    if (*p != ' ' || p == target) {
-      return Fast::unsupported;
-    }
-    const std::string_view path(target, static_cast<std::size_t>(p - target));
-    ++p;
     if (end - p < 10) {
       return Fast::incomplete;
     }
@@ -528,6 +514,24 @@ class RequestParser final : public BodyCollector<true> {
     refill(out_.body, std::string_view(p, static_cast<std::size_t>(length)));
     head_ = method == "HEAD";
     used = head_size + static_cast<std::size_t>(length);
+    return Fast::complete;
+  }
+
+  /// A non-empty run of bytes that satisfy `ok` from `p`, ended by a space; `p` left past it.
+  template <class Ok>
+  static Fast word(const char*& p, const char* end, std::string_view& out, Ok ok) {
+    const char* const start = p;
+    while (p != end && ok(static_cast<unsigned char>(*p))) {
+      ++p;
+    }
+    if (p == end) {
+      return Fast::incomplete;
+    }
+    if (*p != ' ' || p == start) {
+      return Fast::unsupported;
+    }
+    out = std::string_view(start, static_cast<std::size_t>(p - start));
+    ++p;
     return Fast::complete;
   }
 
