@@ -400,18 +400,13 @@ class BodyCollector : public bhttp::basic_parser<isRequest> {
   std::string& body_;
 };
 
-/// Parses one request straight into a Request (method, target, fields in order, body).
-///
-/// parse_fast takes a whole common request (head and a Content-Length body already in the
-/// buffer, a strict subset of the syntax) in one pass without Beast; whatever it does not
-/// take (incomplete, chunked, unusual bytes, limits reached) Beast parses from the start. The
-/// accessors below answer for whichever of the two parsed the message.
-class RequestParser final : public BodyCollector<true> {
+/// What RequestParser and ResponseParser share: the limits (kept for the fast path as well as
+/// given to Beast) and the accessors that answer for whichever of the fast path and Beast
+/// parsed the message.
+template <bool isRequest>
+class FastParserBase : public BodyCollector<isRequest> {
  public:
-  using Base = BodyCollector<true>;
-  explicit RequestParser(Request& out) : BodyCollector<true>(out.body), out_(out) { out_.headers.reserve(16); }
-  int version() const noexcept { return version_; }
-  bool head_method() const noexcept { return head_; }
+  using Base = BodyCollector<isRequest>;
 
   void header_limit(std::uint32_t n) {
     header_limit_ = n;
@@ -430,6 +425,29 @@ class RequestParser final : public BodyCollector<true> {
     }
     return Base::keep_alive();
   }
+
+ protected:
+  explicit FastParserBase(std::string& body) : Base(body) {}
+
+  int version_ = 11;
+  bool fast_done_ = false;
+  FastFraming framing_;
+  std::uint32_t header_limit_ = 8192;
+  std::uint64_t body_limit_ = 1u << 20;
+};
+
+/// Parses one request straight into a Request (method, target, fields in order, body).
+///
+/// parse_fast takes a whole common request (head and a Content-Length body already in the
+/// buffer, a strict subset of the syntax) in one pass without Beast; whatever it does not
+/// take (incomplete, chunked, unusual bytes, limits reached) Beast parses from the start. The
+/// accessors below answer for whichever of the two parsed the message.
+class RequestParser final : public FastParserBase<true> {
+ public:
+  explicit RequestParser(Request& out) : FastParserBase<true>(out.body), out_(out) { out_.headers.reserve(16); }
+  int version() const noexcept { return version_; }
+  bool head_method() const noexcept { return head_; }
+
   boost::optional<std::uint64_t> content_length() const {
     if (fast_done_) {
       return framing_.has_length ? boost::optional<std::uint64_t>(framing_.content_length) : boost::none;
@@ -549,44 +567,21 @@ class RequestParser final : public BodyCollector<true> {
   }
 
   Request& out_;
-  int version_ = 11;
   bool head_ = false;
-  bool fast_done_ = false;
-  FastFraming framing_;
-  std::uint32_t header_limit_ = 8192;
-  std::uint64_t body_limit_ = 1u << 20;
 };
 
 /// Parses one response straight into a Response (status, fields in order, body); like
 /// RequestParser with a fast path for a whole common answer (see read_message).
-class ResponseParser final : public BodyCollector<false> {
+class ResponseParser final : public FastParserBase<false> {
  public:
-  using Base = BodyCollector<false>;
-  explicit ResponseParser(Response& out) : BodyCollector<false>(out.body), out_(out) { out_.headers.reserve(16); }
+  explicit ResponseParser(Response& out) : FastParserBase<false>(out.body), out_(out) { out_.headers.reserve(16); }
   int status() const noexcept { return out_.status; }
 
-  void header_limit(std::uint32_t n) {
-    header_limit_ = n;
-    Base::header_limit(n);
-  }
-  void body_limit(std::uint64_t n) {
-    body_limit_ = n;
-    Base::body_limit(n);
-  }
   void skip(bool v) {
     skip_ = v;
     Base::skip(v);
   }
-  bool is_done() const noexcept { return fast_done_ || Base::is_done(); }
-  bool is_header_done() const noexcept { return fast_done_ || Base::is_header_done(); }
-  bool got_some() const noexcept { return fast_done_ || Base::got_some(); }
   bool need_eof() const noexcept { return !fast_done_ && Base::need_eof(); }
-  bool keep_alive() const {
-    if (fast_done_) {
-      return version_ >= 11 ? !framing_.close : framing_.keep_alive;
-    }
-    return Base::keep_alive();
-  }
   /// Whether read_message tries the fast path: not for answers to HEAD (they have no body
   /// whatever their Content-Length says).
   bool fast_enabled() const noexcept { return !skip_; }
@@ -670,12 +665,7 @@ class ResponseParser final : public BodyCollector<false> {
   }
 
   Response& out_;
-  int version_ = 11;
   bool skip_ = false;
-  bool fast_done_ = false;
-  FastFraming framing_;
-  std::uint32_t header_limit_ = 8192;
-  std::uint64_t body_limit_ = 8u << 20;
 };
 
 /// Reads one message (or only its header) into `parser` from what `buffer` holds and, only while

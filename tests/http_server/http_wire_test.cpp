@@ -28,6 +28,22 @@ struct Parsed {
   bool keep_alive = false;
 };
 
+template <class Parser>
+void limit(Parser& parser) {
+  parser.header_limit(kHeaderLimit);
+  parser.body_limit(kBodyLimit);
+}
+
+/// What the fast path left when it did not take the message: nothing parsed, nothing kept.
+template <class Parser>
+void expect_untaken(const Parser& parser, Fast verdict, const Parsed& beast, const std::string& in, bool empty) {
+  EXPECT_FALSE(parser.is_done());
+  EXPECT_TRUE(empty) << testing::PrintToString(in);
+  if (verdict == Fast::incomplete) {
+    EXPECT_FALSE(beast.done) << testing::PrintToString(in);
+  }
+}
+
 /// Beast alone, the whole input at once (as read_message feeds it).
 template <class Parser>
 void beast_parse(std::string_view in, Parser& parser, Parsed& out) {
@@ -59,8 +75,7 @@ void beast_parse(std::string_view in, Parser& parser, Parsed& out) {
 Parsed beast_request(std::string_view in) {
   Parsed out;
   RequestParser parser(out.req);
-  parser.header_limit(kHeaderLimit);
-  parser.body_limit(kBodyLimit);
+  limit(parser);
   beast_parse(in, parser, out);
   out.version = parser.version();
   return out;
@@ -69,8 +84,7 @@ Parsed beast_request(std::string_view in) {
 Parsed beast_response(std::string_view in) {
   Parsed out;
   ResponseParser parser(out.resp);
-  parser.header_limit(kHeaderLimit);
-  parser.body_limit(kBodyLimit);
+  limit(parser);
   beast_parse(in, parser, out);
   return out;
 }
@@ -79,8 +93,7 @@ Parsed beast_response(std::string_view in) {
 Fast check_request(const std::string& in) {
   Parsed fast;
   RequestParser parser(fast.req);
-  parser.header_limit(kHeaderLimit);
-  parser.body_limit(kBodyLimit);
+  limit(parser);
   const Fast verdict = parser.parse_fast(in, fast.used, nullptr);
   const Parsed beast = beast_request(in);
   if (verdict == Fast::complete) {
@@ -94,11 +107,8 @@ Fast check_request(const std::string& in) {
     EXPECT_EQ(parser.version(), beast.version) << testing::PrintToString(in);
     EXPECT_EQ(parser.keep_alive(), beast.keep_alive) << testing::PrintToString(in);
   } else {
-    EXPECT_FALSE(parser.is_done());
-    EXPECT_TRUE(fast.req.headers.empty() && fast.req.method.empty() && fast.req.body.empty());
-    if (verdict == Fast::incomplete) {
-      EXPECT_FALSE(beast.done) << testing::PrintToString(in);
-    }
+    expect_untaken(parser, verdict, beast, in,
+                   fast.req.headers.empty() && fast.req.method.empty() && fast.req.body.empty());
   }
   return verdict;
 }
@@ -106,8 +116,7 @@ Fast check_request(const std::string& in) {
 Fast check_response(const std::string& in) {
   Parsed fast;
   ResponseParser parser(fast.resp);
-  parser.header_limit(kHeaderLimit);
-  parser.body_limit(kBodyLimit);
+  limit(parser);
   const Fast verdict = parser.parse_fast(in, fast.used);
   const Parsed beast = beast_response(in);
   if (verdict == Fast::complete) {
@@ -120,11 +129,7 @@ Fast check_response(const std::string& in) {
     EXPECT_EQ(fast.resp.body, beast.resp.body) << testing::PrintToString(in);
     EXPECT_EQ(parser.keep_alive(), beast.keep_alive) << testing::PrintToString(in);
   } else {
-    EXPECT_FALSE(parser.is_done());
-    EXPECT_TRUE(fast.resp.headers.empty() && fast.resp.body.empty());
-    if (verdict == Fast::incomplete) {
-      EXPECT_FALSE(beast.done) << testing::PrintToString(in);
-    }
+    expect_untaken(parser, verdict, beast, in, fast.resp.headers.empty() && fast.resp.body.empty());
   }
   return verdict;
 }
@@ -243,8 +248,7 @@ TEST(HttpWireFastPath, AgreesWithBeastOnMutatedMessages) {
 TEST(HttpWireFastPath, HonoursTheTargetsBodyLimit) {
   Request req;
   RequestParser parser(req);
-  parser.header_limit(kHeaderLimit);
-  parser.body_limit(kBodyLimit);
+  limit(parser);
   const std::function<std::size_t(std::string_view)> limit_for = [](std::string_view target) -> std::size_t {
     return target == "/small" ? 2 : 100;
   };
