@@ -678,8 +678,10 @@ struct HttpClient::Impl {
     co_return ex;
   }
 
-  /// One attempt on one connection; runs on the connection's strand. On a pooled connection
-  /// this is the transfer's own awaitable (no coroutine frame of its own).
+  /// One attempt on one connection, awaited on the connection's strand. On a pooled connection
+  /// this is the transfer's own awaitable (no coroutine frame of its own); choosing it reads
+  /// the connection on the calling thread, which is safe because a connection taken from the
+  /// pool has no operation pending and nothing else holds it.
   asio::awaitable<Exchange> attempt(Connection& c, const Target& t, const WireRequest& req, bool reused,
                                     Clock::time_point deadline) {
     if (!c.connected) {

@@ -334,8 +334,18 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       if (head_.capacity() > 64u << 10) {
         std::string().swap(head_);  // do not keep a large header buffer per idle connection
       }
-      if (req.body.capacity() > 64u << 10) {
-        std::string().swap(req.body);  // nor a large request body
+      // Nor a large request: a warm connection keeps its Request's strings only while they are
+      // small (many or long fields, or a large body, are released after their request).
+      std::size_t kept = req.target.capacity();
+      for (const auto& [name, value] : req.headers) {
+        kept += name.capacity() + value.capacity();
+      }
+      if (req.headers.capacity() > 32 || kept > (8u << 10)) {
+        Headers().swap(req.headers);
+        std::string().swap(req.target);
+      }
+      if (req.body.capacity() > 16u << 10) {
+        std::string().swap(req.body);
       }
       if (wec) {
         co_return;

@@ -676,8 +676,9 @@ class ResponseParser final : public FastParserBase<false> {
 template <class Stream, class Parser, class Token>
 boost::asio::awaitable<ParseError> read_message(Stream& stream, boost::beast::flat_buffer& buffer, Parser& parser,
                                                 bool header_only, Token token) {
-  // Answers try the fast path while what arrived may still be a whole common answer; requests
-  // were tried once by the server before it calls this.
+  // An answer tries the fast path once, on what the first read (or the buffer) holds: whole
+  // answers usually arrive in one piece, and one that did not is Beast's from there (no rescan
+  // per read). Requests were tried once by the server before it calls this.
   bool fast = false;
   if constexpr (std::is_same_v<Parser, ResponseParser>) {
     fast = parser.fast_enabled() && !parser.got_some();
@@ -715,7 +716,7 @@ boost::asio::awaitable<ParseError> read_message(Stream& stream, boost::beast::fl
             buffer.consume(used);
             co_return ParseError{};
           }
-          fast = verdict == Fast::incomplete;
+          fast = false;
         }
       }
       if (!fast) {
