@@ -209,6 +209,12 @@ inline void refill(std::string& s, std::string_view v) {
   s.append(v.data(), v.size());
 }
 
+/// Appends one field to a message's fields, copying name and value.
+inline void add_field(Headers& headers, std::string_view name, std::string_view value) {
+  headers.emplace_back(std::piecewise_construct, std::forward_as_tuple(name.data(), name.size()),
+                       std::forward_as_tuple(value.data(), value.size()));
+}
+
 /// The fast path's verdict on what a buffer holds (see parse_fields_fast).
 enum class Fast { complete, incomplete, unsupported };
 
@@ -504,8 +510,7 @@ class RequestParser final : public FastParserBase<true> {
         refill(out_.headers[count].first, n);
         refill(out_.headers[count].second, v);
       } else {
-        out_.headers.emplace_back(std::piecewise_construct, std::forward_as_tuple(n.data(), n.size()),
-                                  std::forward_as_tuple(v.data(), v.size()));
+        add_field(out_.headers, n, v);
       }
       ++count;
     });
@@ -562,8 +567,7 @@ class RequestParser final : public FastParserBase<true> {
   }
   void on_response_impl(int, boost::beast::string_view, int, ParseError& ec) override { ec = bhttp::error::bad_line_ending; }
   void on_field_impl(bhttp::field, boost::beast::string_view name, boost::beast::string_view value, ParseError&) override {
-    out_.headers.emplace_back(std::piecewise_construct, std::forward_as_tuple(name.data(), name.size()),
-                              std::forward_as_tuple(value.data(), value.size()));
+    add_field(out_.headers, {name.data(), name.size()}, {value.data(), value.size()});
   }
 
   Request& out_;
@@ -627,15 +631,14 @@ class ResponseParser final : public FastParserBase<false> {
     p += 2;
     out_.headers.clear();
     const Fast fields = parse_fields_fast(p, end, framing_, [this](std::string_view n, std::string_view v) {
-      out_.headers.emplace_back(std::piecewise_construct, std::forward_as_tuple(n.data(), n.size()),
-                                std::forward_as_tuple(v.data(), v.size()));
+      add_field(out_.headers, n, v);
     });
     const auto head_size = static_cast<std::size_t>(p - begin);
     if (head_size > header_limit_ || fields == Fast::unsupported) {
       return Fast::unsupported;
     }
     if (fields == Fast::incomplete) {
-      return in.size() > header_limit_ ? Fast::unsupported : Fast::incomplete;
+      return Fast::incomplete;
     }
     if (!framing_.has_length || framing_.content_length > body_limit_ || framing_.content_length > kFastBodyMax) {
       return Fast::unsupported;  // framed by the connection's end, or too large for this path
@@ -660,8 +663,7 @@ class ResponseParser final : public FastParserBase<false> {
     out_.body.clear();
   }
   void on_field_impl(bhttp::field, boost::beast::string_view name, boost::beast::string_view value, ParseError&) override {
-    out_.headers.emplace_back(std::piecewise_construct, std::forward_as_tuple(name.data(), name.size()),
-                              std::forward_as_tuple(value.data(), value.size()));
+    add_field(out_.headers, {name.data(), name.size()}, {value.data(), value.size()});
   }
 
   Response& out_;
@@ -783,20 +785,6 @@ boost::asio::awaitable<ParseError> write_rest(Stream& stream, const std::array<b
   auto [ec, n] = co_await boost::asio::async_write(stream, rest, token);
   (void)n;
   co_return ec;
-}
-
-inline void append_number(std::string& out, std::uint64_t n) {
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  (void)ec;
-  out.append(digits, end);
-}
-
-inline void append_field(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.append(": ", 2);
-  out.append(value);
-  out.append("\r\n", 2);
 }
 
 /// Writes a message head into a string sized for it beforehand (an upper bound), piece by piece
