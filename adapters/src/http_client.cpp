@@ -297,6 +297,10 @@ std::optional<WireRequest> build_request(ClientRequest& req, const Target& targe
       has_host = has_host || iequals(name, "host");
       has_agent = has_agent || iequals(name, "user-agent");
     }
+    // The block's fields were checked as they were added, and carry no Host (FieldBlock::add).
+    const std::string_view block = req.fields.wire();
+    size += block.size();
+    has_agent = has_agent || (!block.empty() && !req.fields.find("User-Agent").empty());
     const bool add_agent = !has_agent && !user_agent.empty() && is_safe_value(user_agent);
     size += has_host ? 0 : wire::HeadWriter::field_size("Host", target->host_field);
     size += add_agent ? wire::HeadWriter::field_size("User-Agent", user_agent) : 0;
@@ -312,6 +316,7 @@ std::optional<WireRequest> build_request(ClientRequest& req, const Target& targe
       }
       h.field(name, value);
     }
+    h.put(block);
     if (!has_host) {
       h.field("Host", target->host_field);
     }
@@ -349,32 +354,77 @@ Outcome classify_read_error(const ErrorCode& ec) {
   return Outcome::retryable;
 }
 
+struct Connection;
+
+/// The deadlines of the calls in flight of a client whose io_context one thread runs: one timer
+/// for all of them, set to the earliest, where a timer per call would be armed and cancelled
+/// (and its cancellation dispatched) once per request. A call that ends leaves its slot; the
+/// timer is cancelled only when no call is left (so that an idle client holds no pending wait
+/// and its io_context can run out of work). When the timer fires, every call past its deadline
+/// has its socket closed, which ends whatever operation is pending, and the timer is set to the
+/// next deadline. Everything here runs on that one thread.
+class Deadlines : public std::enable_shared_from_this<Deadlines> {
+ public:
+  explicit Deadlines(const asio::any_io_executor& ex) : timer_(ex) {}
+
+  void add(Connection& c, Clock::time_point deadline);
+  void remove(Connection& c);
+
+ private:
+  void wait(Clock::time_point at);
+  void sweep();
+
+  asio::steady_timer timer_;
+  std::vector<Connection*> calls_;
+  Clock::time_point at_{};
+  bool waiting_ = false;
+};
+
 struct Connection {
-  explicit Connection(asio::any_io_executor ex) : strand(std::move(ex)), timer(strand) {}
+  Connection(asio::any_io_executor ex, std::shared_ptr<Deadlines> shared)
+      : strand(std::move(ex)), timer(strand), deadlines(std::move(shared)) {}
+  ~Connection();  // leaves `deadlines` if a call on it ended without disarm (an exception)
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
 
   tcp::socket& lowest() { return tls ? tls->next_layer() : *plain; }
 
-  /// One timer per call, not per read or write: when the deadline passes the socket is closed,
-  /// which ends whatever operation is pending. Runs on the connection's strand.
-  void arm(Clock::time_point deadline) {
+  /// One deadline per call, not per read or write: when it passes the socket is closed, which
+  /// ends whatever operation is pending. Runs on the connection's strand.
+  void arm(Clock::time_point at) {
     timed_out = false;
-    timer.expires_at(deadline);
+    if (deadlines) {
+      deadlines->add(*this, at);
+      return;
+    }
+    timer.expires_at(at);
     timer.async_wait([this, gen = ++generation](const ErrorCode& ec) {
       if (ec || gen != generation) {
         return;  // disarmed (the connection may be gone by now: nothing else is touched)
       }
-      timed_out = true;
-      ErrorCode ignored;
-      lowest().close(ignored);
+      expire();
     });
   }
   void disarm() {
+    if (deadlines) {
+      deadlines->remove(*this);
+      return;
+    }
     ++generation;
     timer.cancel();
   }
+  void expire() {
+    timed_out = true;
+    ErrorCode ignored;
+    lowest().close(ignored);
+  }
 
   asio::any_io_executor strand;
-  asio::steady_timer timer;
+  asio::steady_timer timer;                ///< the call's deadline, unless `deadlines` keeps it
+  std::shared_ptr<Deadlines> deadlines;    ///< set for clients of one thread
+  Clock::time_point deadline{};            ///< kept by `deadlines`
+  std::size_t slot = kNoSlot;              ///< index in `deadlines`' calls while a call is on
+  static constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
   std::uint64_t generation = 0;
   bool timed_out = false;
   std::unique_ptr<tcp::socket> plain;  ///< set for http
@@ -385,6 +435,72 @@ struct Connection {
 };
 
 using ConnectionPtr = std::unique_ptr<Connection>;
+
+Connection::~Connection() {
+  if (deadlines) {
+    deadlines->remove(*this);
+  }
+}
+
+void Deadlines::add(Connection& c, Clock::time_point deadline) {
+  c.deadline = deadline;
+  if (c.slot == Connection::kNoSlot) {
+    c.slot = calls_.size();
+    calls_.push_back(&c);
+  }
+  if (!waiting_ || deadline < at_) {
+    wait(deadline);
+  }
+}
+
+void Deadlines::remove(Connection& c) {
+  if (c.slot == Connection::kNoSlot) {
+    return;
+  }
+  Connection* last = calls_.back();
+  calls_[c.slot] = last;
+  last->slot = c.slot;
+  calls_.pop_back();
+  c.slot = Connection::kNoSlot;
+  if (calls_.empty() && waiting_) {
+    waiting_ = false;
+    timer_.cancel();
+  }
+}
+
+void Deadlines::wait(Clock::time_point at) {
+  at_ = at;
+  waiting_ = true;
+  timer_.expires_at(at);  // cancels a wait for a later deadline
+  timer_.async_wait([weak = weak_from_this()](const ErrorCode& ec) {
+    if (ec) {
+      return;  // cancelled: a newer wait or none is wanted (the client may be gone)
+    }
+    if (auto self = weak.lock()) {
+      self->sweep();
+    }
+  });
+}
+
+void Deadlines::sweep() {
+  // The wait may have been for a call that ended since: find what is due and what comes next.
+  const auto now = Clock::now();
+  auto next = Clock::time_point::max();
+  for (Connection* c : calls_) {
+    if (c->deadline <= now) {
+      if (!c->timed_out) {
+        c->expire();
+      }
+    } else if (c->deadline < next) {
+      next = c->deadline;
+    }
+  }
+  if (next == Clock::time_point::max()) {
+    waiting_ = false;
+    return;
+  }
+  wait(next);
+}
 
 /// What one attempt on one connection produced.
 struct Exchange {
@@ -716,6 +832,9 @@ struct HttpClient::Impl {
 
   asio::any_io_executor executor;
   ClientOptions options;
+  /// One deadline timer for all calls when one thread runs everything (see Deadlines).
+  std::shared_ptr<Deadlines> deadlines =
+      options.single_thread ? std::make_shared<Deadlines>(executor) : nullptr;
   ssl::context ssl_ctx;
   std::string tls_setup_error;
   mutable std::mutex mutex;
@@ -755,9 +874,9 @@ asio::awaitable<ClientResult> HttpClient::request(ClientRequest req, Clock::time
       bool reused = conn != nullptr;
       if (!conn) {
         if (self->options.single_thread) {
-          conn = std::make_unique<Connection>(self->executor);
+          conn = std::make_unique<Connection>(self->executor, self->deadlines);
         } else {
-          conn = std::make_unique<Connection>(asio::make_strand(self->executor));
+          conn = std::make_unique<Connection>(asio::make_strand(self->executor), nullptr);
         }
       }
       Exchange ex;

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <adapters/http.hpp>
 
+#include "http_wire.hpp"
+
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace hub::http {
 
@@ -26,6 +30,71 @@ std::string_view find_header(const Headers& headers, std::string_view name) noex
     if (iequals(k, name)) {
       return v;
     }
+  }
+  return {};
+}
+
+bool FieldBlock::add(std::string_view name, std::string_view value) {
+  if (!wire::is_token(name) || !wire::is_safe_value(value)) {
+    return false;
+  }
+  switch (name.size()) {  // the transport's own fields, told apart by their lengths first
+    case 4:
+      if (iequals(name, "Host")) {
+        return false;
+      }
+      break;
+    case 10:
+      if (iequals(name, "Connection")) {
+        return false;
+      }
+      break;
+    case 14:
+      if (iequals(name, "Content-Length")) {
+        return false;
+      }
+      break;
+    case 17:
+      if (iequals(name, "Transfer-Encoding")) {
+        return false;
+      }
+      break;
+    default:
+      break;
+  }
+  // One allocation for the few fields a block usually gets, and one write per field.
+  const std::size_t at = text_.size();
+  const std::size_t size = wire::HeadWriter::field_size(name, value);
+  if (text_.capacity() < at + size) {
+    text_.reserve(std::max<std::size_t>({at + size, 2 * text_.capacity(), 256}));
+  }
+  text_.resize(at + size);
+  char* p = text_.data() + at;
+  std::memcpy(p, name.data(), name.size());
+  p += name.size();
+  *p++ = ':';
+  *p++ = ' ';
+  std::memcpy(p, value.data(), value.size());
+  p += value.size();
+  *p++ = '\r';
+  *p = '\n';
+  return true;
+}
+
+std::string_view FieldBlock::find(std::string_view name) const noexcept {
+  // Every line is "name: value" CRLF as add() wrote it: the name ends at the first ':', the
+  // value at the line's CR.
+  std::string_view rest = text_;
+  while (!rest.empty()) {
+    const auto colon = rest.find(':');
+    const auto eol = rest.find('\r', colon);
+    if (colon == std::string_view::npos || eol == std::string_view::npos) {
+      break;
+    }
+    if (iequals(rest.substr(0, colon), name)) {
+      return rest.substr(colon + 2, eol - colon - 2);
+    }
+    rest.remove_prefix(eol + 2);
   }
   return {};
 }

@@ -374,6 +374,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     for (const auto& [k, v] : resp.headers) {
       size += wire::HeadWriter::field_size(k, v);
     }
+    const std::string_view block = resp.fields.wire();  // checked as its fields were added
+    size += block.size();
     wire::HeadWriter out(head_, size);
     out.put(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
     out.number(static_cast<std::uint64_t>(resp.status));
@@ -393,6 +395,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       out.field(k, v);
       has_request_id = has_request_id || wire::iequals(k, "X-Request-ID");
     }
+    out.put(block);
+    has_request_id = has_request_id || (!block.empty() && !resp.fields.find("X-Request-ID").empty());
     if (!has_request_id && !req.request_id.empty()) {
       out.field("X-Request-ID", req.request_id);
     }

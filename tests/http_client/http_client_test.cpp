@@ -140,6 +140,59 @@ TEST_F(HttpClientTest, GetRoundTrip) {
   EXPECT_TRUE(seen->body.empty());
 }
 
+TEST(FieldBlock, TakesOnlyFieldsThatCannotSplitTheHeadNorFramingOnes) {
+  hub::http::FieldBlock b;
+  EXPECT_TRUE(b.empty());
+  EXPECT_TRUE(b.add("X-Request-ID", "r-1"));
+  EXPECT_TRUE(b.add("OCPI-to-party-id", "MSP"));
+  EXPECT_TRUE(b.add("X-Empty", ""));
+  EXPECT_FALSE(b.add("X-Bad", "a\r\nInjected: yes"));
+  EXPECT_FALSE(b.add("X-Nul", std::string_view("a\0b", 3)));
+  EXPECT_FALSE(b.add("Bad Name", "v"));
+  EXPECT_FALSE(b.add("", "v"));
+  EXPECT_FALSE(b.add("content-length", "5"));
+  EXPECT_FALSE(b.add("Transfer-Encoding", "chunked"));
+  EXPECT_FALSE(b.add("CONNECTION", "close"));
+  EXPECT_FALSE(b.add("Host", "elsewhere"));
+  EXPECT_EQ(b.wire(), "X-Request-ID: r-1\r\nOCPI-to-party-id: MSP\r\nX-Empty: \r\n");
+  EXPECT_EQ(b.find("x-request-id"), "r-1");
+  EXPECT_EQ(b.find("OCPI-TO-PARTY-ID"), "MSP");
+  EXPECT_EQ(b.find("X-Empty"), "");
+  EXPECT_EQ(b.find("X-Bad"), "");
+  EXPECT_EQ(b.find("X-Request"), "");
+  hub::http::Response r;
+  r.headers = {{"Link", "<u>"}};
+  r.fields.add("Link", "<v>");
+  r.fields.add("X-Limit", "10");
+  EXPECT_EQ(r.header("link"), "<u>");  // headers first
+  EXPECT_EQ(r.header("x-limit"), "10");
+}
+
+TEST_F(HttpClientTest, FieldBlockIsSentAfterTheHeaders) {
+  std::optional<ReceivedRequest> seen;
+  TestServer server([&](const ReceivedRequest& r) {
+    seen = r;
+    return ok_with("x");
+  });
+  ClientOptions options;
+  options.user_agent = "hub-test/1";
+  HttpClient client(ioc_.get_executor(), options);
+  auto req = get(server.url("/f"));
+  req.headers = {{"Accept", "application/json"}};
+  ASSERT_TRUE(req.fields.add("X-Request-ID", "r-2"));
+  ASSERT_TRUE(req.fields.add("User-Agent", "own/2"));
+  auto r = call(client, req);
+  ASSERT_EQ(r.outcome, Outcome::ok) << r.error;
+  ASSERT_TRUE(seen.has_value());
+  ASSERT_EQ(seen->headers.size(), 4u);  // Accept, the block's two, Host; no second User-Agent
+  EXPECT_EQ(seen->headers[0].first, "Accept");
+  EXPECT_EQ(seen->headers[1].first, "X-Request-ID");
+  EXPECT_EQ(seen->headers[1].second, "r-2");
+  EXPECT_EQ(seen->headers[2].first, "User-Agent");
+  EXPECT_EQ(seen->headers[2].second, "own/2");
+  EXPECT_EQ(seen->headers[3].first, "Host");
+}
+
 TEST_F(HttpClientTest, PostRoundTripSetsContentLength) {
   std::optional<ReceivedRequest> seen;
   TestServer server([&](const ReceivedRequest& r) {
@@ -437,6 +490,74 @@ TEST_F(HttpClientTest, ConcurrentRequestsFromManyExecutors) {
   EXPECT_EQ(server.requests(), static_cast<std::size_t>(kCalls));
   EXPECT_LE(client.idle_connections(), ClientOptions{}.max_idle_per_host);
   EXPECT_LE(server.accepted(), static_cast<std::size_t>(kCalls));
+}
+
+// --- One thread: one deadline timer for all calls ----------------------------------------------
+
+ClientOptions one_thread() {
+  ClientOptions o;
+  o.single_thread = true;
+  return o;
+}
+
+TEST_F(HttpClientTest, OneThreadClientReusesItsConnectionAndLeavesNoWaitBehind) {
+  TestServer server([](const ReceivedRequest& r) { return ok_with(r.target); });
+  HttpClient client(ioc_.get_executor(), one_thread());
+  for (int i = 0; i < 3; ++i) {
+    std::optional<ClientResult> r;
+    asio::co_spawn(
+        ioc_, [&]() -> asio::awaitable<void> {
+          r = co_await client.request(get(server.url("/n/" + std::to_string(i))),
+                                      std::chrono::steady_clock::now() + kGenerous);
+        },
+        asio::detached);
+    ioc_.restart();
+    while (!r && ioc_.run_one() > 0) {
+    }
+    ASSERT_TRUE(r.has_value());
+    ASSERT_EQ(r->outcome, Outcome::ok) << r->error;
+    EXPECT_EQ(r->response.body, "/n/" + std::to_string(i));
+    // No call left, so no deadline wait either: what is ready runs and the context is out of
+    // work (a wait for the 20 s deadline would keep it going).
+    ioc_.poll();
+    EXPECT_TRUE(ioc_.stopped());
+  }
+  EXPECT_EQ(server.accepted(), 1u);
+  EXPECT_EQ(client.idle_connections(), 1u);
+}
+
+TEST_F(HttpClientTest, OneThreadClientExpiresEachCallAtItsOwnDeadline) {
+  TestServer server([](const ReceivedRequest& r) {
+    Script s = ok_with(r.target);
+    s.hang = r.target != "/fast";
+    return s;
+  });
+  HttpClient client(ioc_.get_executor(), one_thread());
+  // The later deadline is registered first, so the earlier one has to move the shared timer
+  // forward; after it fires the timer has to be set again for the later one.
+  const auto now = std::chrono::steady_clock::now();
+  std::optional<ClientResult> late, early, fast;
+  auto spawn = [&](std::optional<ClientResult>& out, std::string path, std::chrono::steady_clock::time_point at) {
+    asio::co_spawn(
+        ioc_, [&out, &client, url = server.url(path), at]() -> asio::awaitable<void> {
+          out = co_await client.request(get(url), at);
+        },
+        asio::detached);
+  };
+  spawn(late, "/late", now + 400ms);
+  spawn(early, "/early", now + 150ms);
+  spawn(fast, "/fast", now + kGenerous);
+  // The server never answers the two: only their deadlines end them.
+  while (!(late && early && fast) && ioc_.run_one() > 0) {
+  }
+  ASSERT_TRUE(late && early && fast);
+  EXPECT_EQ(fast->outcome, Outcome::ok) << fast->error;
+  EXPECT_EQ(early->outcome, Outcome::retryable);
+  EXPECT_EQ(early->status, 0);
+  EXPECT_EQ(late->outcome, Outcome::retryable);
+  EXPECT_EQ(late->status, 0);
+  EXPECT_EQ(client.idle_connections(), 1u);  // only the answered call's connection is pooled
+  EXPECT_EQ(server.requests(), 3u);
 }
 
 // --- TLS -------------------------------------------------------------------------------------

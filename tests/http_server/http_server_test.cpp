@@ -69,6 +69,12 @@ class ServerTest : public ::testing::Test {
       boost::system::error_code ec;
       co_await gate_->async_receive(asio::redirect_error(asio::use_awaitable, ec));
       r.body = "released";
+    } else if (path == "/block") {
+      r.headers.emplace_back("X-First", "1");
+      r.fields.add("X-Second", "2");
+      if (auto id = req.header("X-Own-ID"); !id.empty()) {
+        r.fields.add("X-Request-ID", id);
+      }
     } else if (path == "/header") {
       r.body = std::string(req.header("X-Test"));
     } else if (path == "/fields") {
@@ -191,6 +197,20 @@ TEST_F(ServerTest, RequestIdIsEchoedOrGenerated) {
   ASSERT_TRUE(generated);
   EXPECT_NE(generated->find("X-Request-ID: "), std::string::npos);
   EXPECT_EQ(generated->find("abc-123"), std::string::npos);  // not the previous request's
+}
+
+TEST_F(ServerTest, AnswerFieldBlockFollowsTheHeadersAndMayCarryTheRequestId) {
+  start();
+  RawConnection c(port());
+  ASSERT_TRUE(c.send("GET /block HTTP/1.1\r\nHost: x\r\nX-Request-ID: abc-123\r\n\r\n"));
+  auto plain = c.read_response();
+  ASSERT_TRUE(plain);
+  EXPECT_NE(plain->find("X-First: 1\r\nX-Second: 2\r\nX-Request-ID: abc-123\r\n"), std::string::npos) << *plain;
+  ASSERT_TRUE(c.send("GET /block HTTP/1.1\r\nHost: x\r\nX-Request-ID: abc-123\r\nX-Own-ID: own-1\r\n\r\n"));
+  auto own = c.read_response();
+  ASSERT_TRUE(own);
+  EXPECT_NE(own->find("X-Second: 2\r\nX-Request-ID: own-1\r\n"), std::string::npos) << *own;
+  EXPECT_EQ(own->find("abc-123"), std::string::npos);  // the block's id, not a second one
 }
 
 TEST_F(ServerTest, OversizedBodyByContentLengthGets413AndClose) {

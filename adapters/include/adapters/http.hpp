@@ -38,6 +38,28 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
 /// Case-insensitive header lookup; empty when absent.
 std::string_view find_header(const Headers& headers, std::string_view name) noexcept;
 
+/// Header fields already in their wire form ("Name: value" CRLF each), written after a message's
+/// `headers` as they are. For senders that add the same few fields to every message (the OCPI
+/// hub's routing, request-id, correlation and Authorization fields): one string for all of them
+/// instead of two per field. add() takes a field only when it cannot split the head (the name a
+/// token, the value visible ASCII, spaces and tabs) and is not one the transport owns
+/// (Content-Length, Transfer-Encoding, Connection, Host).
+class FieldBlock {
+ public:
+  void reserve(std::size_t n) { text_.reserve(n); }
+  /// Appends one field; false (nothing appended) when it is refused, see above.
+  bool add(std::string_view name, std::string_view value);
+  /// Case-insensitive lookup of the first field of that name; empty when absent.
+  std::string_view find(std::string_view name) const noexcept;
+  /// The fields as written: empty or CRLF-terminated lines.
+  std::string_view wire() const noexcept { return text_; }
+  bool empty() const noexcept { return text_.empty(); }
+  void clear() noexcept { text_.clear(); }
+
+ private:
+  std::string text_;
+};
+
 struct Request {
   std::string method;  ///< "GET", "POST", ...
   std::string target;  ///< path + query as received
@@ -59,9 +81,14 @@ struct Response {
   /// allocate per answer); a body-less answer then carries no Content-Type.
   std::string content_type;
   Headers headers;
+  FieldBlock fields;  ///< written after `headers`
   std::string body;
 
-  std::string_view header(std::string_view name) const noexcept { return find_header(headers, name); }
+  /// A field of `headers`, else of `fields`; empty when absent.
+  std::string_view header(std::string_view name) const noexcept {
+    const auto v = find_header(headers, name);
+    return v.empty() ? fields.find(name) : v;
+  }
 };
 
 /// Percent-decodes a URL component ('+' stays '+'); returns the input unchanged on bad escapes.

@@ -45,6 +45,7 @@ struct ClientRequest {
   std::string method = "GET";
   std::string url;  ///< http://host[:port]/path?query or https://...
   Headers headers;
+  FieldBlock fields;  ///< written after `headers`
   std::string body;
 };
 

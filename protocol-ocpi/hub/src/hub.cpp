@@ -270,7 +270,9 @@ asio::awaitable<http::Response> OcpiHub::Impl::handle(http::Request& req) {
   } else {
     r = wire::reply(404, 2000, "no such OCPI endpoint");
   }
-  r.headers.emplace_back("X-Correlation-ID", std::move(ctx.correlation_id));
+  if (!r.fields.add("X-Correlation-ID", ctx.correlation_id)) {
+    r.headers.emplace_back("X-Correlation-ID", std::move(ctx.correlation_id));  // dropped as unsafe when sent
+  }
   co_return r;
 }
 
@@ -310,13 +312,28 @@ asio::awaitable<http::ClientResult> OcpiHub::Impl::call(const model::Party& dest
   http::ClientRequest req;
   req.method = std::move(method);
   req.url = std::move(url);
-  req.headers.reserve(8);
-  req.headers.emplace_back("Authorization", wire::authorization(dest.ocpi.token_b, dest.ocpi.auth_plain));
-  req.headers.emplace_back("X-Request-ID", wire::uuid());
-  req.headers.emplace_back("X-Correlation-ID", correlation_id.empty() ? wire::uuid() : correlation_id);
-  wire::set_routing_headers(req.headers, to, from);
+  // The hub's own fields, in one block (see http::FieldBlock). A field the block refuses (a
+  // raw token with a control character) goes to the headers, where the client refuses it.
+  auto field = [&req](std::string_view name, std::string_view value) {
+    if (!req.fields.add(name, value)) {
+      req.headers.emplace_back(name, value);
+    }
+  };
+  const auto& auth = wire::cached_authorization(dest.ocpi.token_b, dest.ocpi.auth_plain);
+  req.fields.reserve(auth.size() + correlation_id.size() + 256);
+  field("Authorization", auth);
+  char id[36];
+  wire::format_uuid(id);
+  field("X-Request-ID", std::string_view(id, sizeof id));
+  if (correlation_id.empty()) {
+    wire::format_uuid(id);
+    field("X-Correlation-ID", std::string_view(id, sizeof id));
+  } else {
+    field("X-Correlation-ID", correlation_id);
+  }
+  wire::set_routing_fields(req.fields, to, from);
   if (!body.empty()) {
-    req.headers.emplace_back("Content-Type", "application/json");
+    field("Content-Type", "application/json");
   }
   req.body = std::move(body);
   // Not a coroutine: the client's awaitable owns the request (one frame less per call).

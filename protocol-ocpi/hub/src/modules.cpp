@@ -204,7 +204,7 @@ asio::awaitable<http::Response> OcpiHub::Impl::functional(Ctx& ctx, std::string_
     }
   }
   if (r.header("OCPI-to-party-id").empty()) {
-    wire::set_routing_headers(r.headers, from, options.hub_ref);
+    wire::set_routing_fields(r.fields, from, options.hub_ref);
   }
   co_return r;
 }

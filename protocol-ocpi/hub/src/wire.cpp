@@ -240,17 +240,35 @@ Routing routing_headers(const http::Headers& headers, std::string& error) {
   return r;
 }
 
-void set_routing_headers(http::Headers& headers, const std::optional<model::PartyRef>& to,
-                         const std::optional<model::PartyRef>& from) {
-  headers.reserve(headers.size() + 4);
+void set_routing_fields(http::FieldBlock& fields, const std::optional<model::PartyRef>& to,
+                        const std::optional<model::PartyRef>& from) {
+  // Party references are checked ASCII ids (model::make_party_ref), so add() takes them.
   if (to) {
-    headers.emplace_back("OCPI-to-country-code", to->country_code);
-    headers.emplace_back("OCPI-to-party-id", to->party_id);
+    fields.add("OCPI-to-country-code", to->country_code);
+    fields.add("OCPI-to-party-id", to->party_id);
   }
   if (from) {
-    headers.emplace_back("OCPI-from-country-code", from->country_code);
-    headers.emplace_back("OCPI-from-party-id", from->party_id);
+    fields.add("OCPI-from-country-code", from->country_code);
+    fields.add("OCPI-from-party-id", from->party_id);
   }
+}
+
+const std::string& cached_authorization(std::string_view token, bool plain) {
+  // Direct-mapped per thread: the hub calls a few parties many times, and each call would
+  // otherwise encode the same token again.
+  struct Entry {
+    std::string token;
+    bool plain = false;
+    std::string value;
+  };
+  thread_local std::array<Entry, 64> cache;
+  auto& e = cache[(std::hash<std::string_view>{}(token) + (plain ? 1 : 0)) % cache.size()];
+  if (e.value.empty() || e.plain != plain || e.token != token) {
+    e.token.assign(token.data(), token.size());
+    e.plain = plain;
+    e.value = authorization(token, plain);
+  }
+  return e.value;
 }
 
 std::vector<std::string> segments(std::string_view path) {
@@ -317,6 +335,12 @@ void pagination_headers(http::Headers& headers, const std::string& base_url, con
 }
 
 std::string uuid() {
+  std::string out(36, '-');
+  format_uuid(out.data());
+  return out;
+}
+
+void format_uuid(char* out) {
   // xoshiro256** seeded once per thread from the OS: unique ids, not secrets.
   thread_local std::array<std::uint64_t, 4> st = [] {
     std::random_device rd;
@@ -353,8 +377,7 @@ std::string uuid() {
     }
     return t;
   }();
-  std::string out(36, '-');
-  char* o = out.data();
+  char* o = out;
   auto bytes = [&o](std::uint64_t word, int first, int last) {
     for (int k = first; k < last; ++k) {
       const auto v = static_cast<std::size_t>((word >> (56 - 8 * k)) & 0xff);
@@ -372,7 +395,7 @@ std::string uuid() {
   bytes(b, 0, 2);
   ++o;
   bytes(b, 2, 8);
-  return out;
+  out[8] = out[13] = out[18] = out[23] = '-';
 }
 
 std::string now_timestamp() {

@@ -25,6 +25,8 @@ std::string_view token_value(std::string_view authorization);
 std::optional<std::string> decoded_token(std::string_view value);
 /// "Token <base64(token)>" or "Token <token>".
 std::string authorization(std::string_view token, bool plain);
+/// The same, from a small per-thread cache (valid until the thread's next call).
+const std::string& cached_authorization(std::string_view token, bool plain);
 
 /// An OCPI response envelope: `data_json` is inserted verbatim (absent when empty).
 std::string envelope(int status_code, std::string_view message, std::string_view data_json = {});
@@ -41,8 +43,9 @@ struct Routing {
 };
 /// Reads OCPI-to-* / OCPI-from-*. `error` is set when a pair is incomplete or malformed.
 Routing routing_headers(const http::Headers& headers, std::string& error);
-void set_routing_headers(http::Headers& headers, const std::optional<model::PartyRef>& to,
-                         const std::optional<model::PartyRef>& from);
+/// Writes the routing fields of `to` and `from` (each when given) into a message's field block.
+void set_routing_fields(http::FieldBlock& fields, const std::optional<model::PartyRef>& to,
+                        const std::optional<model::PartyRef>& from);
 
 /// Path segments after a prefix, URL-decoded; a trailing slash is ignored.
 std::vector<std::string> segments(std::string_view path);
@@ -63,6 +66,8 @@ void pagination_headers(http::Headers& headers, const std::string& base_url, con
 
 /// A random (version 4) UUID, the form OCPI 2.2.1 gives X-Request-ID and X-Correlation-ID.
 std::string uuid();
+/// The same into 36 characters at `out`.
+void format_uuid(char* out);
 
 /// "2024-05-01T10:00:00Z" of now.
 std::string now_timestamp();
