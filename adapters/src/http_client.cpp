@@ -205,7 +205,15 @@ std::optional<Target> parse_url(std::string_view url, std::string& error) {
     return std::nullopt;
   }
   std::string_view rest = url.substr(sep + 3);
-  auto authority_end = rest.find_first_of("/?#");
+  // The first '/', '?' or '#' (find_first_of would search the set once per character).
+  std::size_t authority_end = 0;
+  while (authority_end < rest.size() && rest[authority_end] != '/' && rest[authority_end] != '?' &&
+         rest[authority_end] != '#') {
+    ++authority_end;
+  }
+  if (authority_end == rest.size()) {
+    authority_end = std::string_view::npos;
+  }
   std::string_view authority = rest.substr(0, authority_end);
   std::string_view tail = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
   const std::string_view origin_text = url.substr(0, sep + 3 + authority.size());
@@ -300,7 +308,7 @@ std::optional<WireRequest> build_request(ClientRequest& req, const Target& targe
     // The block's fields were checked as they were added, and carry no Host (FieldBlock::add).
     const std::string_view block = req.fields.wire();
     size += block.size();
-    has_agent = has_agent || (!block.empty() && !req.fields.find("User-Agent").empty());
+    has_agent = has_agent || req.fields.has_user_agent();
     const bool add_agent = !has_agent && !user_agent.empty() && is_safe_value(user_agent);
     size += has_host ? 0 : wire::HeadWriter::field_size("Host", target->host_field);
     size += add_agent ? wire::HeadWriter::field_size("User-Agent", user_agent) : 0;

@@ -48,6 +48,10 @@ bool FieldBlock::add(std::string_view name, std::string_view value) {
       if (iequals(name, "Connection")) {
         return false;
       }
+      user_agent_ = user_agent_ || iequals(name, "User-Agent");
+      break;
+    case 12:
+      request_id_ = request_id_ || iequals(name, "X-Request-ID");
       break;
     case 14:
       if (iequals(name, "Content-Length")) {

@@ -396,7 +396,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       has_request_id = has_request_id || wire::iequals(k, "X-Request-ID");
     }
     out.put(block);
-    has_request_id = has_request_id || (!block.empty() && !resp.fields.find("X-Request-ID").empty());
+    has_request_id = has_request_id || resp.fields.has_request_id();
     if (!has_request_id && !req.request_id.empty()) {
       out.field("X-Request-ID", req.request_id);
     }

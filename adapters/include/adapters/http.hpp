@@ -51,13 +51,22 @@ class FieldBlock {
   bool add(std::string_view name, std::string_view value);
   /// Case-insensitive lookup of the first field of that name; empty when absent.
   std::string_view find(std::string_view name) const noexcept;
+  /// Whether a User-Agent or an X-Request-ID field was added (noted by add(), so that the
+  /// client and the server, which add their own unless given, need not search the block).
+  bool has_user_agent() const noexcept { return user_agent_; }
+  bool has_request_id() const noexcept { return request_id_; }
   /// The fields as written: empty or CRLF-terminated lines.
   std::string_view wire() const noexcept { return text_; }
   bool empty() const noexcept { return text_.empty(); }
-  void clear() noexcept { text_.clear(); }
+  void clear() noexcept {
+    text_.clear();
+    user_agent_ = request_id_ = false;
+  }
 
  private:
   std::string text_;
+  bool user_agent_ = false;
+  bool request_id_ = false;
 };
 
 struct Request {

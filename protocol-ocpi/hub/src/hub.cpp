@@ -220,12 +220,20 @@ std::string OcpiHub::Impl::public_url() const {
 }
 
 asio::awaitable<http::Response> OcpiHub::Impl::handle(http::Request& req) {
-  auto seg = wire::segments(req.path());
+  const auto segs = wire::segments(req.path());
+  // Views: compared with literals below without a strlen each.
+  std::array<std::string_view, 6> seg{};
+  for (std::size_t i = 0; i < segs.size() && i < seg.size(); ++i) {
+    seg[i] = segs[i];
+  }
+  const std::size_t nseg = segs.size();
+  const std::string_view method = req.method;
   // seg[0] == "ocpi"
   Ctx ctx{req, registry.snapshot()};
-  ctx.correlation_id = std::string(req.header("X-Correlation-ID"));
+  ctx.correlation_id = req.header("X-Correlation-ID");
   if (ctx.correlation_id.empty() || ctx.correlation_id.size() > 255) {
-    ctx.correlation_id = wire::uuid();  // every OCPI answer carries one
+    wire::format_uuid(ctx.generated_id.data());  // every OCPI answer carries one
+    ctx.correlation_id = std::string_view(ctx.generated_id.data(), ctx.generated_id.size());
   }
   http::Response r;
   const auto token = wire::token_value(req.header("Authorization"));
@@ -246,32 +254,32 @@ asio::awaitable<http::Response> OcpiHub::Impl::handle(http::Request& req) {
     r = wire::reply(401, 2000, !token.empty() ? "unknown credentials token" : "missing Authorization: Token header");
   } else if (ctx.party->status == model::PartyStatus::suspended) {
     r = wire::reply(401, 2000, "this party is suspended at the hub");
-  } else if (seg.size() == 2 && seg[1] == "versions") {
-    r = req.method == "GET" ? versions(ctx) : wire::reply(405, 2000, "only GET on versions");
-  } else if (seg.size() >= 2 && seg[1] != kVersion) {
+  } else if (nseg == 2 && seg[1] == "versions") {
+    r = method == "GET" ? versions(ctx) : wire::reply(405, 2000, "only GET on versions");
+  } else if (nseg >= 2 && seg[1] != kVersion) {
     r = wire::reply(404, 3002, "unsupported version: this hub serves OCPI 2.2.1");
-  } else if (seg.size() == 2) {
-    r = req.method == "GET" ? details(ctx) : wire::reply(405, 2000, "only GET on version details");
-  } else if (seg.size() == 3 && seg[2] == "credentials") {
+  } else if (nseg == 2) {
+    r = method == "GET" ? details(ctx) : wire::reply(405, 2000, "only GET on version details");
+  } else if (nseg == 3 && seg[2] == "credentials") {
     r = co_await credentials(ctx);
   } else if (ctx.with_token_a) {
     r = wire::reply(401, 2000, "the registration token may only be used on versions and credentials");
-  } else if (seg.size() == 3 && seg[2] == "hubclientinfo") {
-    r = req.method == "GET" ? client_info_list(ctx) : wire::reply(405, 2000, "only GET on hubclientinfo");
-  } else if (req.method == "POST" && ((seg.size() == 6 && seg[2] == "sender" && seg[3] == "commands") ||
-                                      (seg.size() == 6 && seg[2] == "sender" && seg[3] == "chargingprofiles" &&
+  } else if (nseg == 3 && seg[2] == "hubclientinfo") {
+    r = method == "GET" ? client_info_list(ctx) : wire::reply(405, 2000, "only GET on hubclientinfo");
+  } else if (method == "POST" && ((nseg == 6 && seg[2] == "sender" && seg[3] == "commands") ||
+                                      (nseg == 6 && seg[2] == "sender" && seg[3] == "chargingprofiles" &&
                                        seg[4] == "result"))) {
     // response_url values the hub handed out: .../sender/commands/{command}/{handle} and
     // .../sender/chargingprofiles/result/{handle} (the layout of the OCPI Sender interfaces).
-    r = co_await callback(ctx, seg[5]);
-  } else if (seg.size() >= 4 && (seg[2] == "sender" || seg[2] == "receiver")) {
-    std::vector<std::string> rest(seg.begin() + 4, seg.end());
+    r = co_await callback(ctx, segs[5]);
+  } else if (nseg >= 4 && (seg[2] == "sender" || seg[2] == "receiver")) {
+    std::vector<std::string> rest(segs.begin() + 4, segs.end());
     r = co_await functional(ctx, seg[2] == "sender" ? "SENDER" : "RECEIVER", seg[3], std::move(rest));
   } else {
     r = wire::reply(404, 2000, "no such OCPI endpoint");
   }
   if (!r.fields.add("X-Correlation-ID", ctx.correlation_id)) {
-    r.headers.emplace_back("X-Correlation-ID", std::move(ctx.correlation_id));  // dropped as unsafe when sent
+    r.headers.emplace_back("X-Correlation-ID", ctx.correlation_id);  // dropped as unsafe when sent
   }
   co_return r;
 }
@@ -306,9 +314,10 @@ std::string OcpiHub::Impl::hub_credentials(const std::string& token) const {
 
 asio::awaitable<http::ClientResult> OcpiHub::Impl::call(const model::Party& dest, std::string method, std::string url,
                                                         std::string body, std::chrono::milliseconds timeout,
-                                                        std::optional<model::PartyRef> to,
-                                                        std::optional<model::PartyRef> from,
-                                                        std::string correlation_id) {
+                                                        const std::optional<model::PartyRef>& to,
+                                                        const std::optional<model::PartyRef>& from,
+                                                        std::string_view correlation_id) {
+  // Not a coroutine: `to`, `from` and `correlation_id` are read before this returns.
   http::ClientRequest req;
   req.method = std::move(method);
   req.url = std::move(url);

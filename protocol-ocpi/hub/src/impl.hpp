@@ -14,6 +14,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <array>
 #include <map>
 #include <mutex>
 #include <set>
@@ -22,7 +23,8 @@ namespace hub::ocpi {
 
 inline constexpr std::string_view kVersion = "2.2.1";
 
-/// What one inbound request carries once authenticated.
+/// What one inbound request carries once authenticated. Lives in the handling coroutine's
+/// frame and is never copied (`correlation_id` may view `generated_id`).
 struct Ctx {
   http::Request& req;
   routing::RoutingTablePtr table;
@@ -30,7 +32,10 @@ struct Ctx {
   bool with_token_a = false;  ///< authenticated with the registration token A
   bool plain_token = false;   ///< the token was sent raw, not Base64
   wire::Routing routing;
-  std::string correlation_id;
+  /// X-Correlation-ID of the request (a view of its field, which outlives the handling) or,
+  /// when it has none usable, the one generated into `generated_id`.
+  std::string_view correlation_id;
+  std::array<char, 36> generated_id{};
 };
 
 /// A resolved receiver of a request or push.
@@ -83,9 +88,9 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
                                                       std::vector<model::Endpoint>& endpoints, std::string& failure);
   boost::asio::awaitable<http::ClientResult> call(const model::Party& dest, std::string method, std::string url,
                                                   std::string body, std::chrono::milliseconds timeout,
-                                                  std::optional<model::PartyRef> to,
-                                                  std::optional<model::PartyRef> from,
-                                                  std::string correlation_id);
+                                                  const std::optional<model::PartyRef>& to,
+                                                  const std::optional<model::PartyRef>& from,
+                                                  std::string_view correlation_id);
   boost::asio::awaitable<bus::DeliveryResult> deliver(const bus::Delivery& d);
   boost::asio::awaitable<Result<model::AuthorizationInfo>> authorize_token(std::string party_id, std::string uid,
                                                                           std::string type);

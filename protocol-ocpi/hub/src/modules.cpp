@@ -145,7 +145,7 @@ asio::awaitable<http::Response> OcpiHub::Impl::functional(Ctx& ctx, std::string_
   if (ctx.routing.to && same_ref(*ctx.routing.to, options.hub_ref)) {
     ctx.routing.to.reset();  // addressed to the hub: broadcast / GET-All / open routing
   }
-  const auto& m = ctx.req.method;
+  const std::string_view m = ctx.req.method;  // compared with literals without strlen
   http::Response r;
   if (interface == "RECEIVER") {
     if (module == "locations" && (m == "PUT" || m == "PATCH") && rest.size() >= 3 && rest.size() <= 5) {
@@ -1064,8 +1064,10 @@ asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, Target target, 
   http::Response r;
   r.status = res.status;
   r.body = std::move(res.response.body);
-  auto ct = res.response.header("Content-Type");
-  r.content_type.assign(ct.data(), ct.size());  // empty: application/json
+  // The client gave the answer's Content-Type; empty means application/json for a body.
+  if (r.body.empty() || res.response.content_type != "application/json") {
+    r.content_type = std::move(res.response.content_type);
+  }
   r.headers.reserve(res.response.headers.size() + 5);  // and the routing and correlation headers
   for (auto& [k, v] : res.response.headers) {
     if (http::iequals(k, "Link")) {
