@@ -66,7 +66,12 @@ struct Origin {
 
 struct Target {
   std::shared_ptr<const Origin> origin;
-  std::string path;  ///< path + query, starting with '/'
+  /// Path + query, starting with '/': a view of the request's URL (which outlives the call),
+  /// or `own_path` when a '/' had to be put in front.
+  std::string_view url_path;
+  std::string own_path;
+
+  std::string_view path() const noexcept { return own_path.empty() ? url_path : std::string_view(own_path); }
 
   const Origin* operator->() const noexcept { return origin.get(); }
 };
@@ -244,9 +249,11 @@ std::optional<Target> parse_url(std::string_view url, std::string& error) {
     return std::nullopt;
   }
   if (tail.empty() || tail.front() != '/') {
-    t.path = "/";
+    t.own_path = "/";
+    t.own_path += tail;
+  } else {
+    t.url_path = tail;
   }
-  t.path += tail;
   return t;
 }
 
@@ -288,7 +295,7 @@ std::optional<WireRequest> build_request(ClientRequest& req, const Target& targe
     WireRequest out;
     bool has_host = false;
     bool has_agent = false;
-    std::size_t size = 64 + req.method.size() + target.path.size();  // request line, Content-Length, end
+    std::size_t size = 64 + req.method.size() + target.path().size();  // request line, Content-Length, end
     for (const auto& [name, value] : req.headers) {
       if (!is_token(name) || !is_safe_value(value)) {
         error = "bad request header";
@@ -316,7 +323,7 @@ std::optional<WireRequest> build_request(ClientRequest& req, const Target& targe
     wire::HeadWriter h(out.head, size);
     h.put(req.method);
     h.put(' ');
-    h.put(target.path);
+    h.put(target.path());
     h.put(" HTTP/1.1\r\n");
     for (const auto& [name, value] : req.headers) {
       if (iequals(name, "content-length") || iequals(name, "transfer-encoding")) {

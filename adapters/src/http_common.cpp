@@ -34,38 +34,28 @@ std::string_view find_header(const Headers& headers, std::string_view name) noex
   return {};
 }
 
-bool FieldBlock::add(std::string_view name, std::string_view value) {
-  if (!wire::is_token(name) || !wire::is_safe_value(value)) {
+bool FieldBlock::add(Name name, std::string_view value) {
+  if (name.kind_ == Name::Kind::transport || !wire::is_safe_value(value)) {
     return false;
   }
-  switch (name.size()) {  // the transport's own fields, told apart by their lengths first
-    case 4:
-      if (iequals(name, "Host")) {
-        return false;
-      }
-      break;
-    case 10:
-      if (iequals(name, "Connection")) {
-        return false;
-      }
-      user_agent_ = user_agent_ || iequals(name, "User-Agent");
-      break;
-    case 12:
-      request_id_ = request_id_ || iequals(name, "X-Request-ID");
-      break;
-    case 14:
-      if (iequals(name, "Content-Length")) {
-        return false;
-      }
-      break;
-    case 17:
-      if (iequals(name, "Transfer-Encoding")) {
-        return false;
-      }
-      break;
-    default:
-      break;
+  user_agent_ = user_agent_ || name.kind_ == Name::Kind::user_agent;
+  request_id_ = request_id_ || name.kind_ == Name::Kind::request_id;
+  append(name.text(), value);
+  return true;
+}
+
+bool FieldBlock::add_named(std::string_view name, std::string_view value) {
+  if (!wire::is_token(name) || !wire::is_safe_value(value) || iequals(name, "Host") || iequals(name, "Connection") ||
+      iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding")) {
+    return false;
   }
+  user_agent_ = user_agent_ || iequals(name, "User-Agent");
+  request_id_ = request_id_ || iequals(name, "X-Request-ID");
+  append(name, value);
+  return true;
+}
+
+void FieldBlock::append(std::string_view name, std::string_view value) {
   // One allocation for the few fields a block usually gets, and one write per field.
   const std::size_t at = text_.size();
   const std::size_t size = wire::HeadWriter::field_size(name, value);
@@ -82,7 +72,6 @@ bool FieldBlock::add(std::string_view name, std::string_view value) {
   p += value.size();
   *p++ = '\r';
   *p = '\n';
-  return true;
 }
 
 std::string_view FieldBlock::find(std::string_view name) const noexcept {

@@ -41,18 +41,67 @@ std::string_view find_header(const Headers& headers, std::string_view name) noex
 /// Header fields already in their wire form ("Name: value" CRLF each), written after a message's
 /// `headers` as they are. For senders that add the same few fields to every message (the OCPI
 /// hub's routing, request-id, correlation and Authorization fields): one string for all of them
-/// instead of two per field. add() takes a field only when it cannot split the head (the name a
+/// instead of two per field. A field is taken only when it cannot split the head (the name a
 /// token, the value visible ASCII, spaces and tabs) and is not one the transport owns
 /// (Content-Length, Transfer-Encoding, Connection, Host).
 class FieldBlock {
  public:
+  /// A field name written in the program: checked when the program is compiled (a token, or it
+  /// does not compile), along with what the block needs to know of it, so that add() does no
+  /// work on the name when it runs.
+  class Name {
+   public:
+    template <std::size_t N>
+    consteval Name(const char (&s)[N]) : text_(s, N - 1), kind_(classify(text_)) {}  // NOLINT: implicit
+    constexpr std::string_view text() const noexcept { return text_; }
+
+   private:
+    friend class FieldBlock;
+    enum class Kind : unsigned char { plain, transport, user_agent, request_id };
+    static constexpr bool same(std::string_view a, std::string_view b) {
+      if (a.size() != b.size()) {
+        return false;
+      }
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        const char x = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] + 32) : a[i];
+        if (x != b[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+    static consteval Kind classify(std::string_view n) {
+      if (n.empty()) {
+        throw "a field name is not empty";
+      }
+      for (char c : n) {
+        const bool token = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+        if (!token) {
+          throw "a field name is a token";
+        }
+      }
+      if (same(n, "host") || same(n, "connection") || same(n, "content-length") || same(n, "transfer-encoding")) {
+        return Kind::transport;
+      }
+      if (same(n, "user-agent")) {
+        return Kind::user_agent;
+      }
+      return same(n, "x-request-id") ? Kind::request_id : Kind::plain;
+    }
+    std::string_view text_;
+    Kind kind_;
+  };
+
   void reserve(std::size_t n) { text_.reserve(n); }
   /// Appends one field; false (nothing appended) when it is refused, see above.
-  bool add(std::string_view name, std::string_view value);
+  bool add(Name name, std::string_view value);
+  /// The same for a name known only when the program runs (checked here).
+  bool add_named(std::string_view name, std::string_view value);
   /// Case-insensitive lookup of the first field of that name; empty when absent.
   std::string_view find(std::string_view name) const noexcept;
-  /// Whether a User-Agent or an X-Request-ID field was added (noted by add(), so that the
-  /// client and the server, which add their own unless given, need not search the block).
+  /// Whether a User-Agent or an X-Request-ID field was added (noted as they are added, so that
+  /// the client and the server, which add their own unless given, need not search the block).
   bool has_user_agent() const noexcept { return user_agent_; }
   bool has_request_id() const noexcept { return request_id_; }
   /// The fields as written: empty or CRLF-terminated lines.
@@ -64,6 +113,8 @@ class FieldBlock {
   }
 
  private:
+  void append(std::string_view name, std::string_view value);
+
   std::string text_;
   bool user_agent_ = false;
   bool request_id_ = false;

@@ -133,13 +133,17 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-std::string endpoint_of(const model::Party& p, std::string_view module, std::string_view interface) {
+std::string_view endpoint_url(const model::Party& p, std::string_view module, std::string_view interface) {
   for (const auto& e : p.endpoints) {
     if (e.module == module && e.interface == interface) {
       return e.url;
     }
   }
   return {};
+}
+
+std::string endpoint_of(const model::Party& p, std::string_view module, std::string_view interface) {
+  return std::string(endpoint_url(p, module, interface));
 }
 
 bool holds(const model::Party& p, const model::PartyRef& ref) {
@@ -323,9 +327,9 @@ asio::awaitable<http::ClientResult> OcpiHub::Impl::call(const model::Party& dest
   req.url = std::move(url);
   // The hub's own fields, in one block (see http::FieldBlock). A field the block refuses (a
   // raw token with a control character) goes to the headers, where the client refuses it.
-  auto field = [&req](std::string_view name, std::string_view value) {
+  auto field = [&req](http::FieldBlock::Name name, std::string_view value) {
     if (!req.fields.add(name, value)) {
-      req.headers.emplace_back(name, value);
+      req.headers.emplace_back(name.text(), value);
     }
   };
   const auto& auth = wire::cached_authorization(dest.ocpi.token_b, dest.ocpi.auth_plain);

@@ -161,6 +161,8 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
 
 /// The endpoint URL a party offers for a module and interface ("" when none).
 std::string endpoint_of(const model::Party& p, std::string_view module, std::string_view interface);
+/// The same as a view of the party's endpoint (valid while the party is).
+std::string_view endpoint_url(const model::Party& p, std::string_view module, std::string_view interface);
 /// Whether the party holds a role with this reference.
 bool holds(const model::Party& p, const model::PartyRef& ref);
 /// Percent-escapes the characters that separate parts of a bus key ('/', '|', '?', '%').

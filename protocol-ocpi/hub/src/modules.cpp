@@ -1043,16 +1043,20 @@ asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, Target target, 
   if (dest.status == model::PartyStatus::suspended || dest.ocpi.token_b.empty()) {
     co_return wire::reply(200, 4003, "the receiver is not connected");
   }
-  auto base = endpoint_of(dest, module, interface);
+  // A view of the party's endpoint: the routing table snapshot in `ctx` keeps it.
+  auto base = endpoint_url(dest, module, interface);
   if (base.empty()) {
     co_return wire::reply(200, 4001,
                           "the receiver offers no " + std::string(module) + " " + std::string(interface) + " endpoint");
   }
   while (!base.empty() && base.back() == '/') {
-    base.pop_back();
+    base.remove_suffix(1);
   }
+  std::string url;
+  url.reserve(base.size() + suffix.size());
+  url.append(base).append(suffix);
   auto started = std::chrono::steady_clock::now();
-  auto res = co_await call(dest, ctx.req.method, base + suffix, std::move(body), timeout, target.ref,
+  auto res = co_await call(dest, ctx.req.method, std::move(url), std::move(body), timeout, target.ref,
                            ctx.routing.from, ctx.correlation_id);
   if (res.status == 0) {
     auto elapsed = std::chrono::steady_clock::now() - started;
@@ -1068,7 +1072,6 @@ asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, Target target, 
   if (r.body.empty() || res.response.content_type != "application/json") {
     r.content_type = std::move(res.response.content_type);
   }
-  r.headers.reserve(res.response.headers.size() + 5);  // and the routing and correlation headers
   for (auto& [k, v] : res.response.headers) {
     if (http::iequals(k, "Link")) {
       auto pos = v.find(base);
