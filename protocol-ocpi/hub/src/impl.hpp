@@ -101,14 +101,24 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
   boost::asio::awaitable<void> probe(model::Party party);
 
   // modules.cpp
+  /// A request to a functional module: the checks of its routing headers, then the forward's
+  /// awaitable for a GET addressed to one party, else dispatch's.
   boost::asio::awaitable<http::Response> functional(Ctx& ctx, std::string_view interface, std::string_view module,
                                                     std::vector<std::string> rest);
+  boost::asio::awaitable<http::Response> dispatch(Ctx& ctx, std::string_view interface, std::string_view module,
+                                                  std::vector<std::string> rest, model::PartyRef from);
+  /// `r` with the routing fields of an answer to `to` from the hub, unless it has its own (as a
+  /// receiver's answer passed back may) or `to` is not given.
+  http::Response routed_back(http::Response r, const std::optional<model::PartyRef>& to) const;
   boost::asio::awaitable<http::Response> callback(Ctx& ctx, std::string handle);
   /// Forwards the request synchronously to one receiver; passes its answer back. The target
   /// by value: callers may hand back this awaitable without awaiting it themselves.
+  /// `answer_to`: the answer gets its routing fields here (see routed_back), for callers that
+  /// hand back this awaitable instead of awaiting it.
   boost::asio::awaitable<http::Response> forward(Ctx& ctx, Target target, std::string_view module,
                                                  std::string_view interface, std::string suffix, std::string body,
-                                                 std::chrono::milliseconds timeout);
+                                                 std::chrono::milliseconds timeout,
+                                                 std::optional<model::PartyRef> answer_to = {});
   /// Stores a push and queues it for its receivers; the answer to the sender. A push merged
   /// into the stored object (PATCH, an EVSE or connector of a Location) is read, merged and
   /// written on the condition that the object is unchanged; when a concurrent push changed it
@@ -128,7 +138,8 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
   boost::asio::awaitable<http::Response> receiver_get(Ctx& ctx, std::string_view module, std::vector<std::string> rest);
   /// GET on a Sender interface: forwarded when addressed to one party (the forward's awaitable
   /// itself, no frame of its own), else answered from the store (sender_get_stored).
-  boost::asio::awaitable<http::Response> sender_get(Ctx& ctx, std::string_view module, std::vector<std::string> rest);
+  boost::asio::awaitable<http::Response> sender_get(Ctx& ctx, std::string_view module, std::vector<std::string> rest,
+                                                    std::optional<model::PartyRef> answer_to = {});
   boost::asio::awaitable<http::Response> sender_get_stored(Ctx& ctx, std::string_view module,
                                                            std::vector<std::string> rest);
   /// An awaitable of an answer already known.
