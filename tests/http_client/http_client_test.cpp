@@ -140,6 +140,28 @@ TEST_F(HttpClientTest, GetRoundTrip) {
   EXPECT_TRUE(seen->body.empty());
 }
 
+TEST(Iequals, IgnoresTheCaseOfLettersOnlyInEveryPosition) {
+  using hub::http::iequals;
+  const std::string name = "OCPI-from-country-code";  // 22 bytes: two words and a tail of six
+  EXPECT_TRUE(iequals(name, name));
+  EXPECT_TRUE(iequals(name, "ocpi-FROM-country-CODE"));
+  EXPECT_TRUE(iequals("", ""));
+  EXPECT_FALSE(iequals(name, "OCPI-from-country-cod"));
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    std::string other = name;
+    other[i] = static_cast<char>(other[i] ^ 0x20);  // the other case of a letter, else not equal
+    const bool letter = (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= 'a' && name[i] <= 'z');
+    EXPECT_EQ(iequals(name, other), letter) << i;
+    other = name;
+    other[i] = static_cast<char>(other[i] + 1);
+    EXPECT_FALSE(iequals(name, other)) << i;
+  }
+  // Bytes 0x20 apart that are not letters: '@' and '`', '[' and '{', 0xC1 and 0xE1.
+  EXPECT_FALSE(iequals("a@b", "a`b"));
+  EXPECT_FALSE(iequals("0123456[", "0123456{"));
+  EXPECT_FALSE(iequals("\xC1", "\xE1"));
+}
+
 TEST(FieldBlock, TakesOnlyFieldsThatCannotSplitTheHeadNorFramingOnes) {
   hub::http::FieldBlock b;
   EXPECT_TRUE(b.empty());
