@@ -460,8 +460,8 @@ Connection::~Connection() {
 void Deadlines::add(Connection& c, Clock::time_point deadline) {
   c.deadline = deadline;
   if (c.slot == Connection::kNoSlot) {
-    c.slot = calls_.size();
-    calls_.push_back(&c);
+    calls_.push_back(&c);  // first: a failed allocation leaves the connection out, as it was
+    c.slot = calls_.size() - 1;
   }
   if (!waiting_ || deadline < at_) {
     wait(deadline);
@@ -484,8 +484,7 @@ void Deadlines::remove(Connection& c) {
 }
 
 void Deadlines::wait(Clock::time_point at) {
-  at_ = at;
-  waiting_ = true;
+  waiting_ = false;
   timer_.expires_at(at);  // cancels a wait for a later deadline
   timer_.async_wait([weak = weak_from_this()](const ErrorCode& ec) {
     if (ec) {
@@ -495,6 +494,8 @@ void Deadlines::wait(Clock::time_point at) {
       self->sweep();
     }
   });
+  at_ = at;
+  waiting_ = true;  // only once the wait is on (async_wait may throw)
 }
 
 void Deadlines::sweep() {
@@ -511,7 +512,10 @@ void Deadlines::sweep() {
     }
   }
   if (next == Clock::time_point::max()) {
+    // Nothing left to wait for. A wait started since this one completed (its completion had
+    // been queued before a cancel) is not wanted either.
     waiting_ = false;
+    timer_.cancel();
     return;
   }
   wait(next);
@@ -847,9 +851,9 @@ struct HttpClient::Impl {
 
   asio::any_io_executor executor;
   ClientOptions options;
-  /// One deadline timer for all calls when one thread runs everything (see Deadlines).
-  std::shared_ptr<Deadlines> deadlines =
-      options.single_thread ? std::make_shared<Deadlines>(executor) : nullptr;
+  /// One deadline timer for all calls when one thread runs everything (see Deadlines); made
+  /// with the first connection, so that a client never used owns no I/O object.
+  std::shared_ptr<Deadlines> deadlines;
   ssl::context ssl_ctx;
   std::string tls_setup_error;
   mutable std::mutex mutex;
@@ -889,6 +893,9 @@ asio::awaitable<ClientResult> HttpClient::request(ClientRequest req, Clock::time
       bool reused = conn != nullptr;
       if (!conn) {
         if (self->options.single_thread) {
+          if (!self->deadlines) {
+            self->deadlines = std::make_shared<Deadlines>(self->executor);
+          }
           conn = std::make_unique<Connection>(self->executor, self->deadlines);
         } else {
           conn = std::make_unique<Connection>(asio::make_strand(self->executor), nullptr);

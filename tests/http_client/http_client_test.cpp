@@ -191,6 +191,11 @@ TEST(FieldBlock, TakesOnlyFieldsThatCannotSplitTheHeadNorFramingOnes) {
   EXPECT_EQ(b.find("X-Empty"), "");
   EXPECT_EQ(b.find("X-Bad"), "");
   EXPECT_EQ(b.find("X-Request"), "");
+  hub::http::FieldBlock moved(std::move(b));
+  EXPECT_TRUE(moved.has_request_id());
+  EXPECT_TRUE(b.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty, flags too
+  EXPECT_FALSE(b.has_request_id());
+  EXPECT_FALSE(b.has_user_agent());
   hub::http::Response r;
   r.headers = {{"Link", "<u>"}};
   r.fields.add("Link", "<v>");
@@ -555,6 +560,15 @@ TEST_F(HttpClientTest, OneThreadClientReusesItsConnectionAndLeavesNoWaitBehind) 
   }
   EXPECT_EQ(server.accepted(), 1u);
   EXPECT_EQ(client.idle_connections(), 1u);
+}
+
+TEST(HttpClientLifetime, OneThreadClientNeverUsedMayOutliveItsContext) {
+  // A client that made no call owns no I/O object (its deadline timer comes with its first
+  // connection), so its context may go first.
+  auto ioc = std::make_unique<hub::IoContext>();
+  HttpClient client(ioc->get_executor(), one_thread());
+  ioc.reset();
+  EXPECT_EQ(client.idle_connections(), 0u);
 }
 
 TEST_F(HttpClientTest, OneThreadClientExpiresEachCallAtItsOwnDeadline) {

@@ -62,10 +62,29 @@ std::string_view find_header(const Headers& headers, std::string_view name) noex
 /// `headers` as they are. For senders that add the same few fields to every message (the OCPI
 /// hub's routing, request-id, correlation and Authorization fields): one string for all of them
 /// instead of two per field. A field is taken only when it cannot split the head (the name a
-/// token, the value visible ASCII, spaces and tabs) and is not one the transport owns
-/// (Content-Length, Transfer-Encoding, Connection, Host).
+/// token, the value without CR, LF or NUL) and is not one the transport owns (Content-Length,
+/// Transfer-Encoding, Connection, Host). The server writes its own Content-Type and Server
+/// fields: an answer's block does not carry them.
 class FieldBlock {
  public:
+  FieldBlock() = default;
+  FieldBlock(const FieldBlock&) = default;
+  FieldBlock& operator=(const FieldBlock&) = default;
+  /// A moved-from block is empty, flags included.
+  FieldBlock(FieldBlock&& o) noexcept
+      : text_(std::move(o.text_)), user_agent_(o.user_agent_), request_id_(o.request_id_) {
+    o.clear();
+  }
+  FieldBlock& operator=(FieldBlock&& o) noexcept {
+    if (this != &o) {
+      text_ = std::move(o.text_);
+      user_agent_ = o.user_agent_;
+      request_id_ = o.request_id_;
+      o.clear();
+    }
+    return *this;
+  }
+
   /// A field name written in the program: checked when the program is compiled (a token, or it
   /// does not compile), along with what the block needs to know of it, so that add() does no
   /// work on the name when it runs.
