@@ -35,27 +35,19 @@ std::string_view find_header(const Headers& headers, std::string_view name) noex
 }
 
 bool FieldBlock::add(Name name, std::string_view value) {
-  if (name.kind_ == Name::Kind::transport || !wire::is_safe_value(value)) {
-    return false;
-  }
-  user_agent_ = user_agent_ || name.kind_ == Name::Kind::user_agent;
-  request_id_ = request_id_ || name.kind_ == Name::Kind::request_id;
-  append(name.text(), value);
-  return true;
+  return append(name.text(), name.kind_, value);
 }
 
 bool FieldBlock::add_named(std::string_view name, std::string_view value) {
-  if (!wire::is_token(name) || !wire::is_safe_value(value) || iequals(name, "Host") || iequals(name, "Connection") ||
-      iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding")) {
-    return false;
-  }
-  user_agent_ = user_agent_ || iequals(name, "User-Agent");
-  request_id_ = request_id_ || iequals(name, "X-Request-ID");
-  append(name, value);
-  return true;
+  return append(name, Name::classify(name), value);
 }
 
-void FieldBlock::append(std::string_view name, std::string_view value) {
+bool FieldBlock::append(std::string_view name, Name::Kind kind, std::string_view value) {
+  if (kind == Name::Kind::invalid || kind == Name::Kind::transport || !wire::is_safe_value(value)) {
+    return false;
+  }
+  user_agent_ = user_agent_ || kind == Name::Kind::user_agent;
+  request_id_ = request_id_ || kind == Name::Kind::request_id;
   // One allocation for the few fields a block usually gets, and one write per field.
   const std::size_t at = text_.size();
   const std::size_t size = wire::HeadWriter::field_size(name, value);
@@ -72,6 +64,7 @@ void FieldBlock::append(std::string_view name, std::string_view value) {
   p += value.size();
   *p++ = '\r';
   *p = '\n';
+  return true;
 }
 
 std::string_view FieldBlock::find(std::string_view name) const noexcept {

@@ -181,10 +181,9 @@ inline bool is_safe_value(std::string_view s) noexcept {
 
 inline constexpr auto kTokenChars = [] {
   std::array<bool, 256> t{};
-  for (int c = '0'; c <= '9'; ++c) t[c] = true;
-  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
-  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
-  for (unsigned char c : std::string_view("!#$%&'*+-.^_`|~")) t[c] = true;
+  for (int c = 0; c < 256; ++c) {
+    t[c] = http::detail::token_char(static_cast<char>(c));
+  }
   return t;
 }();
 

@@ -16,8 +16,14 @@ namespace hub::http {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 namespace detail {
+/// Whether `c` may appear in a field name (an RFC 9110 token character).
+constexpr bool token_char(char c) noexcept {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
 /// Case-insensitive equality of `n` bytes, byte by byte.
-inline bool iequals_bytes(const char* a, const char* b, std::size_t n) noexcept {
+constexpr bool iequals_bytes(const char* a, const char* b, std::size_t n) noexcept {
   for (std::size_t i = 0; i < n; ++i) {
     const char x = a[i];
     const char y = b[i];
@@ -91,42 +97,36 @@ class FieldBlock {
   class Name {
    public:
     template <std::size_t N>
-    consteval Name(const char (&s)[N]) : text_(s, N - 1), kind_(classify(text_)) {}  // NOLINT: implicit
+    consteval Name(const char (&s)[N]) : text_(s, N - 1), kind_(classify(text_)) {  // NOLINT: implicit
+      if (kind_ == Kind::invalid) {
+        throw "a field name is a non-empty token";
+      }
+    }
     constexpr std::string_view text() const noexcept { return text_; }
 
    private:
     friend class FieldBlock;
-    enum class Kind : unsigned char { plain, transport, user_agent, request_id };
-    static constexpr bool same(std::string_view a, std::string_view b) {
-      if (a.size() != b.size()) {
-        return false;
-      }
-      for (std::size_t i = 0; i < a.size(); ++i) {
-        const char x = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] + 32) : a[i];
-        if (x != b[i]) {
-          return false;
-        }
-      }
-      return true;
-    }
-    static consteval Kind classify(std::string_view n) {
+    enum class Kind : unsigned char { invalid, plain, transport, user_agent, request_id };
+    /// What a name is to the block; the same rules at compile time (Name) and run time (add_named).
+    static constexpr Kind classify(std::string_view n) noexcept {
       if (n.empty()) {
-        throw "a field name is not empty";
+        return Kind::invalid;
       }
       for (char c : n) {
-        const bool token = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-        if (!token) {
-          throw "a field name is a token";
+        if (!detail::token_char(c)) {
+          return Kind::invalid;
         }
       }
-      if (same(n, "host") || same(n, "connection") || same(n, "content-length") || same(n, "transfer-encoding")) {
+      auto is = [n](std::string_view known) {
+        return n.size() == known.size() && detail::iequals_bytes(n.data(), known.data(), n.size());
+      };
+      if (is("Host") || is("Connection") || is("Content-Length") || is("Transfer-Encoding")) {
         return Kind::transport;
       }
-      if (same(n, "user-agent")) {
+      if (is("User-Agent")) {
         return Kind::user_agent;
       }
-      return same(n, "x-request-id") ? Kind::request_id : Kind::plain;
+      return is("X-Request-ID") ? Kind::request_id : Kind::plain;
     }
     std::string_view text_;
     Kind kind_;
@@ -152,7 +152,7 @@ class FieldBlock {
   }
 
  private:
-  void append(std::string_view name, std::string_view value);
+  bool append(std::string_view name, Name::Kind kind, std::string_view value);  ///< false when refused
 
   std::string text_;
   bool user_agent_ = false;

@@ -111,10 +111,9 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
   /// receiver's answer passed back may) or `to` is not given.
   http::Response routed_back(http::Response r, const std::optional<model::PartyRef>& to) const;
   boost::asio::awaitable<http::Response> callback(Ctx& ctx, std::string handle);
-  /// Forwards the request synchronously to one receiver; passes its answer back. The target
-  /// by value: callers may hand back this awaitable without awaiting it themselves.
-  /// `answer_to`: the answer gets its routing fields here (see routed_back), for callers that
-  /// hand back this awaitable instead of awaiting it.
+  /// Forwards the request synchronously to one receiver; passes its answer back. Callers may
+  /// hand back this awaitable without awaiting it themselves: it takes the target by value and,
+  /// given `answer_to`, adds the answer's routing fields itself (see routed_back).
   boost::asio::awaitable<http::Response> forward(Ctx& ctx, Target target, std::string_view module,
                                                  std::string_view interface, std::string suffix, std::string body,
                                                  std::chrono::milliseconds timeout,
