@@ -42,6 +42,12 @@ bool FieldBlock::add_named(std::string_view name, std::string_view value) {
   return append(name, Name::classify(name), value);
 }
 
+void FieldBlock::add_all(const FieldBlock& other) {
+  text_.append(other.text_);
+  user_agent_ = user_agent_ || other.user_agent_;
+  request_id_ = request_id_ || other.request_id_;
+}
+
 bool FieldBlock::append(std::string_view name, Name::Kind kind, std::string_view value) {
   if (kind == Name::Kind::invalid || kind == Name::Kind::transport || !wire::is_safe_value(value)) {
     return false;

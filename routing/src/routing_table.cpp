@@ -50,6 +50,23 @@ RoutingTable::RoutingTable(std::vector<model::Party> parties, std::uint64_t vers
       }
     }
   }
+  // By party and then by form, raw tokens before encoded ones: find_ocpi_token wins over
+  // find_ocpi_token_encoded, and within each the first party, as in the maps above.
+  for (const auto& [token, i] : by_token_) {
+    const auto& p = parties_[i];
+    by_presented_.emplace(token, Presented{i, true, !p.ocpi.token_a.empty() && token == p.ocpi.token_a});
+  }
+  for (const auto& [encoded, at] : by_encoded_token_) {
+    by_presented_.emplace(encoded, Presented{at.first, false, at.second});
+  }
+}
+
+RoutingTable::PresentedToken RoutingTable::find_ocpi_presented(std::string_view token) const {
+  auto it = by_presented_.find(token);
+  if (it == by_presented_.end()) {
+    return {};
+  }
+  return {&parties_[it->second.party], it->second.plain, it->second.token_a};
 }
 
 const model::Party* RoutingTable::holder(const model::PartyRef& ref, model::PartyRef* role_ref) const {

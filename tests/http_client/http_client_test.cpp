@@ -196,6 +196,15 @@ TEST(FieldBlock, TakesOnlyFieldsThatCannotSplitTheHeadNorFramingOnes) {
   EXPECT_TRUE(b.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty, flags too
   EXPECT_FALSE(b.has_request_id());
   EXPECT_FALSE(b.has_user_agent());
+  // Another block's fields, as they are, with its flags.
+  hub::http::FieldBlock all;
+  EXPECT_TRUE(all.add("Authorization", "Token t"));
+  all.add_all(moved);
+  EXPECT_EQ(all.wire(), "Authorization: Token t\r\nX-Request-ID: r-1\r\nOCPI-to-party-id: MSP\r\nX-Empty: \r\nuser-agent: t/1\r\n");
+  EXPECT_TRUE(all.has_request_id());
+  EXPECT_TRUE(all.has_user_agent());
+  all.add_all(hub::http::FieldBlock());
+  EXPECT_EQ(all.find("OCPI-to-party-id"), "MSP");
   hub::http::Response r;
   r.headers = {{"Link", "<u>"}};
   r.fields.add("Link", "<v>");

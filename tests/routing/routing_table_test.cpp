@@ -115,6 +115,41 @@ TEST(RoutingTable, FindsByIdCredentialsAndTokens) {
   EXPECT_EQ(t.find_ocpi_token_encoded("dG9rZW4tYy1vZi1wMQ", token_a), nullptr);  // unpadded: the caller decodes
 }
 
+TEST(RoutingTable, PresentedTokenIsFoundRawBeforeEncodedInOneLookup) {
+  auto t = table();
+  auto raw = t.find_ocpi_presented("token-a-of-p2");
+  ASSERT_NE(raw.party, nullptr);
+  EXPECT_EQ(raw.party->id, "p2");
+  EXPECT_TRUE(raw.plain);
+  EXPECT_TRUE(raw.token_a);
+  auto encoded = t.find_ocpi_presented("dG9rZW4tYy1vZi1wMQ==");  // token-c-of-p1
+  ASSERT_NE(encoded.party, nullptr);
+  EXPECT_EQ(encoded.party->id, "p1");
+  EXPECT_FALSE(encoded.plain);
+  EXPECT_FALSE(encoded.token_a);
+  EXPECT_EQ(t.find_ocpi_presented("dG9rZW4tYy1vZi1wMQ").party, nullptr);  // unpadded: the caller decodes
+  EXPECT_EQ(t.find_ocpi_presented("").party, nullptr);
+
+  // One party's raw token C is another's token A in Base64: the raw form wins, as it did when
+  // the raw lookup came first.
+  auto a = party("a", Protocol::ocpi, {{Role::cpo, {"DE", "AAA"}}});
+  a.ocpi.token_c = "dG9rZW4tYi0x";  // base64("token-b-1")
+  auto b = party("b", Protocol::ocpi, {{Role::emsp, {"DE", "BBB"}}});
+  b.ocpi.token_a = "token-b-1";
+  RoutingTable clash({b, a}, 1);
+  auto both = clash.find_ocpi_presented("dG9rZW4tYi0x");
+  ASSERT_NE(both.party, nullptr);
+  EXPECT_EQ(both.party->id, "a");
+  EXPECT_TRUE(both.plain);
+  EXPECT_FALSE(both.token_a);
+  // A token that is both a party's A and its C is taken as A, as find_ocpi_token's caller did.
+  auto c = party("c", Protocol::ocpi, {{Role::cpo, {"DE", "CCC"}}});
+  c.ocpi.token_a = c.ocpi.token_c = "same-token";
+  RoutingTable same({c}, 1);
+  EXPECT_TRUE(same.find_ocpi_presented("same-token").token_a);
+  EXPECT_TRUE(same.find_ocpi_presented("c2FtZS10b2tlbg==").token_a);  // base64("same-token")
+}
+
 TEST(RoutingTable, EmptyTableResolvesNothing) {
   RoutingTable t;
   EXPECT_EQ(t.resolve(Role::cpo, {"DE", "ABC"}), nullptr);

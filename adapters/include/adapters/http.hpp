@@ -137,6 +137,9 @@ class FieldBlock {
   bool add(Name name, std::string_view value);
   /// The same for a name known only when the program runs (checked here).
   bool add_named(std::string_view name, std::string_view value);
+  /// Appends every field of `other` (checked when they were added to it), flags included: for
+  /// senders that keep blocks they add to many messages.
+  void add_all(const FieldBlock& other);
   /// Case-insensitive lookup of the first field of that name; empty when absent.
   std::string_view find(std::string_view name) const noexcept;
   /// Whether a User-Agent or an X-Request-ID field was added (noted as they are added, so that

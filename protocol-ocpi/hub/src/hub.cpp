@@ -244,10 +244,11 @@ asio::awaitable<http::Response> OcpiHub::Impl::handle(http::Request& req) {
   if (!token.empty()) {
     // The token as sent (older peers), its Base64 form as 2.2.1 peers send it (looked up
     // without decoding), and only then any other encoding of it (no padding, trailing CR/LF).
-    if ((ctx.party = ctx.table->find_ocpi_token(token)) != nullptr) {
-      ctx.plain_token = true;
-      ctx.with_token_a = !ctx.party->ocpi.token_a.empty() && token == ctx.party->ocpi.token_a;
-    } else if ((ctx.party = ctx.table->find_ocpi_token_encoded(token, ctx.with_token_a)) == nullptr) {
+    const auto presented = ctx.table->find_ocpi_presented(token);
+    ctx.party = presented.party;
+    ctx.plain_token = presented.plain;
+    ctx.with_token_a = presented.token_a;
+    if (ctx.party == nullptr) {
       if (auto decoded = wire::decoded_token(token)) {
         ctx.party = ctx.table->find_ocpi_token(*decoded);
         ctx.with_token_a = ctx.party != nullptr && !ctx.party->ocpi.token_a.empty() && *decoded == ctx.party->ocpi.token_a;

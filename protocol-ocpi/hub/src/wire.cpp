@@ -13,6 +13,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstdint>
 #include <random>
 
 namespace hub::ocpi::wire {
@@ -240,8 +241,28 @@ Routing routing_headers(const http::Headers& headers, std::string& error) {
   return r;
 }
 
-void set_routing_fields(http::FieldBlock& fields, const std::optional<model::PartyRef>& to,
-                        const std::optional<model::PartyRef>& from) {
+namespace {
+/// A party reference of the checked form (2 + 3 ASCII characters) as one number, 0 for none;
+/// nullopt for any other form.
+std::optional<std::uint64_t> packed_ref(const std::optional<model::PartyRef>& r) noexcept {
+  if (!r) {
+    return 0;
+  }
+  if (r->country_code.size() != 2 || r->party_id.size() != 3) {
+    return std::nullopt;
+  }
+  std::uint64_t v = 1;
+  for (char c : r->country_code) {
+    v = (v << 8) | static_cast<unsigned char>(c);
+  }
+  for (char c : r->party_id) {
+    v = (v << 8) | static_cast<unsigned char>(c);
+  }
+  return v;
+}
+
+void write_routing_fields(http::FieldBlock& fields, const std::optional<model::PartyRef>& to,
+                          const std::optional<model::PartyRef>& from) {
   // Party references are checked ASCII ids (model::make_party_ref), so add() takes them.
   if (to) {
     fields.add("OCPI-to-country-code", to->country_code);
@@ -251,6 +272,33 @@ void set_routing_fields(http::FieldBlock& fields, const std::optional<model::Par
     fields.add("OCPI-from-country-code", from->country_code);
     fields.add("OCPI-from-party-id", from->party_id);
   }
+}
+}  // namespace
+
+void set_routing_fields(http::FieldBlock& fields, const std::optional<model::PartyRef>& to,
+                        const std::optional<model::PartyRef>& from) {
+  // The same few pairs of parties talk all the time: their four fields are written once per
+  // thread (direct-mapped by the pair) and copied from there as one piece.
+  const auto t = packed_ref(to);
+  const auto f = packed_ref(from);
+  if (!t || !f) {
+    write_routing_fields(fields, to, from);
+    return;
+  }
+  struct Entry {
+    std::uint64_t to = 0;
+    std::uint64_t from = 0;
+    http::FieldBlock block;
+  };
+  thread_local std::array<Entry, 64> cache;
+  auto& e = cache[((*t * 0x9E3779B97F4A7C15ull) ^ (*f * 0xC2B2AE3D27D4EB4Full)) >> 58];
+  if (e.to != *t || e.from != *f) {  // a fresh entry is the pair of none and none: no fields
+    e.block.clear();
+    write_routing_fields(e.block, to, from);
+    e.to = *t;
+    e.from = *f;
+  }
+  fields.add_all(e.block);
 }
 
 const std::string& cached_authorization(std::string_view token, bool plain) {

@@ -44,6 +44,15 @@ class RoutingTable {
   /// OCPI party whose token A or C Base64-encodes (with padding) to `encoded`: the form 2.2.1
   /// peers send, found without decoding. `token_a` tells which of the two it was.
   const model::Party* find_ocpi_token_encoded(std::string_view encoded, bool& token_a) const;
+  /// What a token in an Authorization header stands for, in one lookup: the token as issued
+  /// (older peers send it raw) before a Base64 form of it (2.2.1 peers), as the two calls above
+  /// taken in that order would find it. `party` is null when it is neither.
+  struct PresentedToken {
+    const model::Party* party = nullptr;
+    bool plain = false;    ///< sent as issued
+    bool token_a = false;  ///< the party's registration token A
+  };
+  PresentedToken find_ocpi_presented(std::string_view token) const;
 
  private:
   std::vector<model::Party> parties_;
@@ -60,6 +69,13 @@ class RoutingTable {
   std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> by_token_;
   /// base64(token) -> (party, whether it is the party's token A)
   std::unordered_map<std::string, std::pair<std::size_t, bool>, StringHash, std::equal_to<>> by_encoded_token_;
+  struct Presented {
+    std::size_t party;
+    bool plain;
+    bool token_a;
+  };
+  /// Both of the above in one map, the raw forms first (they win where the two forms collide)
+  std::unordered_map<std::string, Presented, StringHash, std::equal_to<>> by_presented_;
 };
 
 using RoutingTablePtr = std::shared_ptr<const RoutingTable>;
