@@ -741,15 +741,16 @@ struct HttpClient::Impl {
     co_return std::nullopt;
   }
 
-  /// Sends the request and reads the answer on an open connection, under the deadline (armed
-  /// here unless `armed`); the connection is closed unless it may go back to the pool.
+  /// Sends the request and reads the answer into `ex` (fresh, owned by the caller, which waits
+  /// for this: the answer is not moved through the frames between) on an open connection,
+  /// under the deadline (armed here unless `armed`); the connection is closed unless it may go
+  /// back to the pool.
   template <class Stream>
-  asio::awaitable<Exchange> transfer(Stream& stream, Connection& c, const WireRequest& req, bool reused,
-                                     Clock::time_point deadline, bool armed) {
+  asio::awaitable<void> transfer(Stream& stream, Connection& c, const WireRequest& req, bool reused,
+                                 Clock::time_point deadline, bool armed, Exchange& ex) {
     if (!armed) {
       c.arm(deadline);
     }
-    Exchange ex;
     std::array<asio::const_buffer, 2> out{asio::buffer(req.head), asio::buffer(req.body)};
     std::size_t sent = 0;
     ErrorCode wec;
@@ -810,43 +811,37 @@ struct HttpClient::Impl {
       c.lowest().shutdown(tcp::socket::shutdown_both, ignored);
       c.lowest().close(ignored);
     }
-    co_return ex;
   }
 
   /// One attempt on one connection, awaited on the connection's strand. On a pooled connection
   /// this is the transfer's own awaitable (no coroutine frame of its own); choosing it reads
   /// the connection on the calling thread, which is safe because a connection taken from the
   /// pool has no operation pending and nothing else holds it.
-  asio::awaitable<Exchange> attempt(Connection& c, const Target& t, const WireRequest& req, bool reused,
-                                    Clock::time_point deadline) {
+  asio::awaitable<void> attempt(Connection& c, const Target& t, const WireRequest& req, bool reused,
+                                Clock::time_point deadline, Exchange& ex) {
     if (!c.connected) {
-      return open_and_transfer(c, t, req, reused, deadline);
+      return open_and_transfer(c, t, req, reused, deadline, ex);
     }
     if (c.tls) {
-      return transfer(*c.tls, c, req, reused, deadline, false);
+      return transfer(*c.tls, c, req, reused, deadline, false, ex);
     }
-    return transfer(*c.plain, c, req, reused, deadline, false);
+    return transfer(*c.plain, c, req, reused, deadline, false, ex);
   }
 
-  asio::awaitable<Exchange> open_and_transfer(Connection& c, const Target& t, const WireRequest& req, bool reused,
-                                              Clock::time_point deadline) {
+  asio::awaitable<void> open_and_transfer(Connection& c, const Target& t, const WireRequest& req, bool reused,
+                                          Clock::time_point deadline, Exchange& ex) {
     c.arm(deadline);
     auto failed = co_await open(c, t, deadline);
     if (failed) {
       c.disarm();
-      Exchange ex;
       ex.result = std::move(*failed);
-      co_return ex;
+      co_return;
     }
-    // Not a conditional expression: g++ 12 miscompiles co_await inside ?: (the result's
-    // strings end up pointing into the finished coroutine frame).
-    Exchange ex;
     if (c.tls) {
-      ex = co_await transfer(*c.tls, c, req, reused, deadline, true);
+      co_await transfer(*c.tls, c, req, reused, deadline, true, ex);
     } else {
-      ex = co_await transfer(*c.plain, c, req, reused, deadline, true);
+      co_await transfer(*c.plain, c, req, reused, deadline, true, ex);
     }
-    co_return ex;
   }
 
   asio::any_io_executor executor;
@@ -901,13 +896,13 @@ asio::awaitable<ClientResult> HttpClient::request(ClientRequest req, Clock::time
           conn = std::make_unique<Connection>(asio::make_strand(self->executor), nullptr);
         }
       }
-      Exchange ex;
+      Exchange ex;  // filled by the attempt while this waits for it
       if (self->options.single_thread) {
         // One thread runs everything: the attempt runs in this coroutine, no strand hop.
-        ex = co_await self->attempt(*conn, *target, *out, reused, deadline);
+        co_await self->attempt(*conn, *target, *out, reused, deadline, ex);
       } else {
-        ex = co_await asio::co_spawn(conn->strand, self->attempt(*conn, *target, *out, reused, deadline),
-                                     asio::use_awaitable);
+        co_await asio::co_spawn(conn->strand, self->attempt(*conn, *target, *out, reused, deadline, ex),
+                                asio::use_awaitable);
       }
       if (ex.stale && attempt == 0 && Clock::now() < deadline) {
         discard(std::move(conn));

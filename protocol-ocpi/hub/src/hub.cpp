@@ -223,6 +223,28 @@ std::string OcpiHub::Impl::public_url() const {
   return public_url_;
 }
 
+namespace {
+/// Finds the party presenting `token` (empty: none) into `ctx`. Not in handle(): its locals
+/// would take room in every request's coroutine frame.
+void authenticate(Ctx& ctx, std::string_view token) {
+  if (token.empty()) {
+    return;
+  }
+  // The token as sent (older peers), its Base64 form as 2.2.1 peers send it (looked up without
+  // decoding), and only then any other encoding of it (no padding, trailing CR/LF).
+  const auto presented = ctx.table->find_ocpi_presented(token);
+  ctx.party = presented.party;
+  ctx.plain_token = presented.plain;
+  ctx.with_token_a = presented.token_a;
+  if (ctx.party == nullptr) {
+    if (auto decoded = wire::decoded_token(token)) {
+      ctx.party = ctx.table->find_ocpi_token(*decoded);
+      ctx.with_token_a = ctx.party != nullptr && !ctx.party->ocpi.token_a.empty() && *decoded == ctx.party->ocpi.token_a;
+    }
+  }
+}
+}  // namespace
+
 asio::awaitable<http::Response> OcpiHub::Impl::handle(http::Request& req) {
   const auto segs = wire::segments(req.path());
   // Views: compared with literals below without a strlen each.
@@ -240,21 +262,11 @@ asio::awaitable<http::Response> OcpiHub::Impl::handle(http::Request& req) {
     ctx.correlation_id = std::string_view(ctx.generated_id.data(), ctx.generated_id.size());
   }
   http::Response r;
+  // The module's work, awaited once below: one awaited answer in this frame, not one per branch
+  // (g++ gives each co_await's result its own place in the frame).
+  asio::awaitable<http::Response> next;
   const auto token = wire::token_value(req.header("Authorization"));
-  if (!token.empty()) {
-    // The token as sent (older peers), its Base64 form as 2.2.1 peers send it (looked up
-    // without decoding), and only then any other encoding of it (no padding, trailing CR/LF).
-    const auto presented = ctx.table->find_ocpi_presented(token);
-    ctx.party = presented.party;
-    ctx.plain_token = presented.plain;
-    ctx.with_token_a = presented.token_a;
-    if (ctx.party == nullptr) {
-      if (auto decoded = wire::decoded_token(token)) {
-        ctx.party = ctx.table->find_ocpi_token(*decoded);
-        ctx.with_token_a = ctx.party != nullptr && !ctx.party->ocpi.token_a.empty() && *decoded == ctx.party->ocpi.token_a;
-      }
-    }
-  }
+  authenticate(ctx, token);
   if (ctx.party == nullptr || ctx.party->protocol != model::Protocol::ocpi) {
     r = wire::reply(401, 2000, !token.empty() ? "unknown credentials token" : "missing Authorization: Token header");
   } else if (ctx.party->status == model::PartyStatus::suspended) {
@@ -266,7 +278,7 @@ asio::awaitable<http::Response> OcpiHub::Impl::handle(http::Request& req) {
   } else if (nseg == 2) {
     r = method == "GET" ? details(ctx) : wire::reply(405, 2000, "only GET on version details");
   } else if (nseg == 3 && seg[2] == "credentials") {
-    r = co_await credentials(ctx);
+    next = credentials(ctx);
   } else if (ctx.with_token_a) {
     r = wire::reply(401, 2000, "the registration token may only be used on versions and credentials");
   } else if (nseg == 3 && seg[2] == "hubclientinfo") {
@@ -276,12 +288,15 @@ asio::awaitable<http::Response> OcpiHub::Impl::handle(http::Request& req) {
                                        seg[4] == "result"))) {
     // response_url values the hub handed out: .../sender/commands/{command}/{handle} and
     // .../sender/chargingprofiles/result/{handle} (the layout of the OCPI Sender interfaces).
-    r = co_await callback(ctx, segs[5]);
+    next = callback(ctx, segs[5]);
   } else if (nseg >= 4 && (seg[2] == "sender" || seg[2] == "receiver")) {
     std::vector<std::string> rest(segs.begin() + 4, segs.end());
-    r = co_await functional(ctx, seg[2] == "sender" ? "SENDER" : "RECEIVER", seg[3], std::move(rest));
+    next = functional(ctx, seg[2] == "sender" ? "SENDER" : "RECEIVER", seg[3], std::move(rest));
   } else {
     r = wire::reply(404, 2000, "no such OCPI endpoint");
+  }
+  if (next.valid()) {
+    r = co_await std::move(next);
   }
   if (!r.fields.add("X-Correlation-ID", ctx.correlation_id)) {
     r.headers.emplace_back("X-Correlation-ID", ctx.correlation_id);  // dropped as unsafe when sent

@@ -111,13 +111,27 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
   /// receiver's answer passed back may) or `to` is not given.
   http::Response routed_back(http::Response r, const std::optional<model::PartyRef>& to) const;
   boost::asio::awaitable<http::Response> callback(Ctx& ctx, std::string handle);
-  /// Forwards the request synchronously to one receiver; passes its answer back. Callers may
-  /// hand back this awaitable without awaiting it themselves: it takes the target by value and,
-  /// given `answer_to`, adds the answer's routing fields itself (see routed_back).
+  /// Forwards the request synchronously to one receiver; passes its answer back. Not a
+  /// coroutine: it reads `ctx` and `target` before it returns, so callers may hand back this
+  /// awaitable without awaiting it themselves; given `answer_to`, the answer gets its routing
+  /// fields (see routed_back). The endpoint's URL, `module` and `interface` are held as views:
+  /// `ctx`'s routing table snapshot and the caller's strings must outlive the awaiting.
   boost::asio::awaitable<http::Response> forward(Ctx& ctx, Target target, std::string_view module,
                                                  std::string_view interface, std::string suffix, std::string body,
                                                  std::chrono::milliseconds timeout,
                                                  std::optional<model::PartyRef> answer_to = {});
+  /// forward's coroutine: awaits the call and passes its answer back (a frame that holds only
+  /// what the answer needs).
+  boost::asio::awaitable<http::Response> forwarded(boost::asio::awaitable<http::ClientResult> pending,
+                                                   std::string_view base, std::string_view module,
+                                                   std::string_view interface, std::chrono::milliseconds timeout,
+                                                   std::optional<model::PartyRef> answer_to);
+  /// The receiver's answer as the requester gets it: status, body, content type, pagination and
+  /// OCPI fields (its Link pointed at the hub), or 4002/4003 when there was none (4002 from
+  /// `late` on: the call took nearly all its time).
+  http::Response passed_back(http::ClientResult res, std::string_view base, std::string_view module,
+                             std::string_view interface, std::chrono::steady_clock::time_point late,
+                             const std::optional<model::PartyRef>& answer_to) const;
   /// Stores a push and queues it for its receivers; the answer to the sender. A push merged
   /// into the stored object (PATCH, an EVSE or connector of a Location) is read, merged and
   /// written on the condition that the object is unchanged; when a concurrent push changed it

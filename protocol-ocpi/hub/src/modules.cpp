@@ -1056,19 +1056,22 @@ asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, Target target, 
                                                        std::string_view interface, std::string suffix, std::string body,
                                                        std::chrono::milliseconds timeout,
                                                        std::optional<model::PartyRef> answer_to) {
+  // Not a coroutine: what it reads of its arguments it reads now; the call's own awaitable and
+  // the answer's coroutine (forwarded) hold the rest.
   const auto& dest = *target.party;
   if (dest.protocol != model::Protocol::ocpi) {
-    co_return routed_back(wire::reply(200, 4001, "the receiver is not reachable over OCPI for this request"), answer_to);
+    return ready(routed_back(wire::reply(200, 4001, "the receiver is not reachable over OCPI for this request"),
+                             answer_to));
   }
   if (dest.status == model::PartyStatus::suspended || dest.ocpi.token_b.empty()) {
-    co_return routed_back(wire::reply(200, 4003, "the receiver is not connected"), answer_to);
+    return ready(routed_back(wire::reply(200, 4003, "the receiver is not connected"), answer_to));
   }
   // A view of the party's endpoint: the routing table snapshot in `ctx` keeps it.
   auto base = endpoint_url(dest, module, interface);
   if (base.empty()) {
-    co_return routed_back(wire::reply(200, 4001, "the receiver offers no " + std::string(module) + " " +
-                                                     std::string(interface) + " endpoint"),
-                          answer_to);
+    return ready(routed_back(wire::reply(200, 4001, "the receiver offers no " + std::string(module) + " " +
+                                                        std::string(interface) + " endpoint"),
+                             answer_to));
   }
   while (!base.empty() && base.back() == '/') {
     base.remove_suffix(1);
@@ -1076,15 +1079,28 @@ asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, Target target, 
   std::string url;
   url.reserve(base.size() + suffix.size());
   url.append(base).append(suffix);
-  auto started = std::chrono::steady_clock::now();
-  auto res = co_await call(dest, ctx.req.method, std::move(url), std::move(body), timeout, target.ref,
-                           ctx.routing.from, ctx.correlation_id);
+  return forwarded(call(dest, ctx.req.method, std::move(url), std::move(body), timeout, target.ref, ctx.routing.from,
+                        ctx.correlation_id),
+                   base, module, interface, timeout, std::move(answer_to));
+}
+
+asio::awaitable<http::Response> OcpiHub::Impl::forwarded(asio::awaitable<http::ClientResult> pending,
+                                                         std::string_view base, std::string_view module,
+                                                         std::string_view interface, std::chrono::milliseconds timeout,
+                                                         std::optional<model::PartyRef> answer_to) {
+  const auto started = std::chrono::steady_clock::now();
+  auto res = co_await std::move(pending);
+  co_return passed_back(std::move(res), base, module, interface, started + timeout * 9 / 10, answer_to);
+}
+
+http::Response OcpiHub::Impl::passed_back(http::ClientResult res, std::string_view base, std::string_view module,
+                                          std::string_view interface, std::chrono::steady_clock::time_point late,
+                                          const std::optional<model::PartyRef>& answer_to) const {
   if (res.status == 0) {
-    auto elapsed = std::chrono::steady_clock::now() - started;
-    if (elapsed >= timeout * 9 / 10) {
-      co_return routed_back(wire::reply(200, 4002, "the receiver did not answer in time"), answer_to);
+    if (std::chrono::steady_clock::now() >= late) {
+      return routed_back(wire::reply(200, 4002, "the receiver did not answer in time"), answer_to);
     }
-    co_return routed_back(wire::reply(200, 4003, "the receiver could not be reached"), answer_to);
+    return routed_back(wire::reply(200, 4003, "the receiver could not be reached"), answer_to);
   }
   http::Response r;
   r.status = res.status;
@@ -1105,7 +1121,7 @@ asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, Target target, 
       r.headers.emplace_back(std::move(k), std::move(v));
     }
   }
-  co_return routed_back(std::move(r), answer_to);
+  return routed_back(std::move(r), answer_to);
 }
 
 }  // namespace hub::ocpi
