@@ -240,11 +240,7 @@ std::optional<Target> parse_url(std::string_view url, std::string& error) {
   if (fragment != std::string_view::npos) {
     tail = tail.substr(0, fragment);
   }
-  bool valid_path = std::all_of(tail.begin(), tail.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u > 0x20 && u != 0x7f;
-  });
-  if (!valid_path) {
+  if (!wire::is_visible_ascii_or_high(tail)) {
     error = "malformed URL: bad characters in path";
     return std::nullopt;
   }

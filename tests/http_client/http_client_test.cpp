@@ -90,7 +90,8 @@ TEST_F(HttpClientTest, MalformedUrlsArePermanent) {
   HttpClient client(ioc_.get_executor(), {});
   for (const char* url : {"", "not a url", "ftp://127.0.0.1/", "http://", "http:///path", "http://host:0/",
                           "http://host:65536/", "http://host:12x/", "http://user@host/", "http://[::1/",
-                          "http://[nonsense]/", "http://ho st/", "http://host/a b"}) {
+                          "http://[nonsense]/", "http://ho st/", "http://host/a b", "http://host/ocpi/2.2.1/sender/loc ations",
+                          "http://host/ocpi/2.2.1/sender/locations\x7f?offset=0", "http://host/ocpi/2.2.1/x?a=1\tb"}) {
     auto r = call(client, get(url));
     EXPECT_EQ(r.outcome, Outcome::permanent) << url;
     EXPECT_EQ(r.status, 0) << url;

@@ -245,6 +245,23 @@ TEST(HttpWireFastPath, AgreesWithBeastOnMutatedMessages) {
   EXPECT_GT(taken, 1000);  // the mutations exercised the fast path, not only its refusals
 }
 
+TEST(HttpWire, VisibleAsciiOrHighIsJudgedAlikeInEveryPositionOfAWord) {
+  // The word-at-a-time check against the byte rule, for every byte in every position of
+  // strings that span several words and a tail.
+  for (std::size_t size = 1; size <= 20; ++size) {
+    for (std::size_t at = 0; at < size; ++at) {
+      for (int b = 0; b < 256; ++b) {
+        std::string s(size, 'a');
+        s[at] = static_cast<char>(b);
+        EXPECT_EQ(is_visible_ascii_or_high(s), b > 0x20 && b != 0x7F) << size << " " << at << " " << b;
+      }
+    }
+  }
+  EXPECT_TRUE(is_visible_ascii_or_high(""));
+  EXPECT_TRUE(is_visible_ascii_or_high("/ocpi/2.2.1/sender/locations?offset=0&limit=10"));
+  EXPECT_FALSE(is_visible_ascii_or_high("/ocpi/2.2.1/sender/locations?offset=0 HTTP/1.1"));
+}
+
 TEST(HttpWireFastPath, HonoursTheTargetsBodyLimit) {
   Request req;
   RequestParser parser(req);

@@ -113,7 +113,11 @@ std::optional<PartyRef> make_party_ref(std::string_view country_code, std::strin
       return std::nullopt;
     }
   }
-  return PartyRef{to_upper(country_code), to_upper(party_id)};
+  // Upper-cased into the strings' own buffers (both fit the small-string buffer).
+  PartyRef r;
+  r.country_code.assign({upper(country_code[0]), upper(country_code[1])});
+  r.party_id.assign({upper(party_id[0]), upper(party_id[1]), upper(party_id[2])});
+  return r;
 }
 
 std::optional<PartyRef> parse_party_prefix(std::string_view prefix) {

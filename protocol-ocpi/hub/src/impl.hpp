@@ -110,6 +110,8 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
   /// `r` with the routing fields of an answer to `to` from the hub, unless it has its own (as a
   /// receiver's answer passed back may) or `to` is not given.
   http::Response routed_back(http::Response r, const std::optional<model::PartyRef>& to) const;
+  /// The same in place.
+  void route_back(http::Response& r, const std::optional<model::PartyRef>& to) const;
   boost::asio::awaitable<http::Response> callback(Ctx& ctx, std::string handle);
   /// Forwards the request synchronously to one receiver; passes its answer back. Not a
   /// coroutine: it reads `ctx` and `target` before it returns, so callers may hand back this
@@ -128,8 +130,8 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
                                                    std::optional<model::PartyRef> answer_to);
   /// The receiver's answer as the requester gets it: status, body, content type, pagination and
   /// OCPI fields (its Link pointed at the hub), or 4002/4003 when there was none (4002 from
-  /// `late` on: the call took nearly all its time).
-  http::Response passed_back(http::ClientResult res, std::string_view base, std::string_view module,
+  /// `late` on: the call took nearly all its time). Takes the body and fields out of `res`.
+  http::Response passed_back(http::ClientResult& res, std::string_view base, std::string_view module,
                              std::string_view interface, std::chrono::steady_clock::time_point late,
                              const std::optional<model::PartyRef>& answer_to) const;
   /// Stores a push and queues it for its receivers; the answer to the sender. A push merged

@@ -156,10 +156,14 @@ asio::awaitable<http::Response> OcpiHub::Impl::functional(Ctx& ctx, std::string_
   return dispatch(ctx, interface, module, std::move(rest), std::move(from));
 }
 
-http::Response OcpiHub::Impl::routed_back(http::Response r, const std::optional<model::PartyRef>& to) const {
+void OcpiHub::Impl::route_back(http::Response& r, const std::optional<model::PartyRef>& to) const {
   if (to && r.header("OCPI-to-party-id").empty()) {
     wire::set_routing_fields(r.fields, to, options.hub_ref);
   }
+}
+
+http::Response OcpiHub::Impl::routed_back(http::Response r, const std::optional<model::PartyRef>& to) const {
+  route_back(r, to);
   return r;
 }
 
@@ -1090,10 +1094,10 @@ asio::awaitable<http::Response> OcpiHub::Impl::forwarded(asio::awaitable<http::C
                                                          std::optional<model::PartyRef> answer_to) {
   const auto started = std::chrono::steady_clock::now();
   auto res = co_await std::move(pending);
-  co_return passed_back(std::move(res), base, module, interface, started + timeout * 9 / 10, answer_to);
+  co_return passed_back(res, base, module, interface, started + timeout * 9 / 10, answer_to);
 }
 
-http::Response OcpiHub::Impl::passed_back(http::ClientResult res, std::string_view base, std::string_view module,
+http::Response OcpiHub::Impl::passed_back(http::ClientResult& res, std::string_view base, std::string_view module,
                                           std::string_view interface, std::chrono::steady_clock::time_point late,
                                           const std::optional<model::PartyRef>& answer_to) const {
   if (res.status == 0) {
@@ -1121,7 +1125,8 @@ http::Response OcpiHub::Impl::passed_back(http::ClientResult res, std::string_vi
       r.headers.emplace_back(std::move(k), std::move(v));
     }
   }
-  return routed_back(std::move(r), answer_to);
+  route_back(r, answer_to);
+  return r;
 }
 
 }  // namespace hub::ocpi
