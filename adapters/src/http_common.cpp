@@ -34,6 +34,36 @@ std::string_view find_header(const Headers& headers, std::string_view name) noex
   return {};
 }
 
+std::string_view ReceivedFields::find(std::string_view name) const noexcept {
+  for (const Span& s : spans_) {
+    if (iequals(std::string_view(text_.data() + s.name_at, s.name_size), name)) {
+      return {text_.data() + s.value_at, s.value_size};
+    }
+  }
+  return {};
+}
+
+Headers ReceivedFields::to_headers() const {
+  Headers out;
+  out.reserve(size());
+  for (const auto& [name, value] : *this) {
+    out.emplace_back(name, value);
+  }
+  return out;
+}
+
+bool operator==(const ReceivedFields& a, const ReceivedFields& b) noexcept {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool FieldBlock::add(Name name, std::string_view value) {
   return append(name.text(), name.kind_, value);
 }

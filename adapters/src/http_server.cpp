@@ -336,12 +336,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       }
       // Nor a large request: a warm connection keeps its Request's strings only while they are
       // small (many or long fields, or a large body, are released after their request).
-      std::size_t kept = req.target.capacity();
-      for (const auto& [name, value] : req.headers) {
-        kept += name.capacity() + value.capacity();
-      }
-      if (req.headers.capacity() > 32 || kept > (8u << 10)) {
-        Headers().swap(req.headers);
+      if (req.headers.capacity_bytes() + req.target.capacity() > (8u << 10)) {
+        req.headers = ReceivedFields();
         std::string().swap(req.target);
       }
       if (req.body.capacity() > 16u << 10) {

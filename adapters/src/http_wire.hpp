@@ -480,7 +480,7 @@ class FastParserBase : public BodyCollector<isRequest> {
 /// accessors below answer for whichever of the two parsed the message.
 class RequestParser final : public FastParserBase<true> {
  public:
-  explicit RequestParser(Request& out) : FastParserBase<true>(out.body), out_(out) { out_.headers.reserve(16); }
+  explicit RequestParser(Request& out) : FastParserBase<true>(out.body), out_(out) {}
   int version() const noexcept { return version_; }
   bool head_method() const noexcept { return head_; }
 
@@ -532,26 +532,22 @@ class RequestParser final : public FastParserBase<true> {
     }
     version_ = p[7] == '1' ? 11 : 10;
     p += 10;
-    // The fields overwrite those a previous request on the connection left in `out_` (their
-    // strings keep their capacity: no allocation per field once the connection is warm).
-    std::size_t count = 0;
-    const Fast fields = parse_fields_fast(p, end, framing_, [this, &count](std::string_view n, std::string_view v) {
-      if (count < out_.headers.size()) {
-        refill(out_.headers[count].first, n);
-        refill(out_.headers[count].second, v);
-      } else {
-        add_field(out_.headers, n, v);
-      }
-      ++count;
+    // The fields replace those a previous request on the connection left in `out_`, noted as
+    // they are found and copied as one block (its storage is kept: no allocation per request
+    // once the connection is warm).
+    const char* const fields_begin = p;
+    ReceivedFields::BlockWriter writer(out_.headers, fields_begin);
+    const Fast fields = parse_fields_fast(p, end, framing_, [&writer](std::string_view n, std::string_view v) {
+      writer.field(n, v);
     });
     const auto head_size = static_cast<std::size_t>(p - begin);
     if (head_size > header_limit_ || fields == Fast::unsupported) {
       return Fast::unsupported;  // Beast reports what is wrong
     }
-    out_.headers.resize(count);
     if (fields == Fast::incomplete) {
       return Fast::incomplete;
     }
+    writer.finish(p);
     const std::uint64_t length = framing_.has_length ? framing_.content_length : 0;
     if (length > 0) {
       const std::uint64_t limit = limit_for != nullptr && *limit_for ? (*limit_for)(path) : body_limit_;
@@ -597,7 +593,7 @@ class RequestParser final : public FastParserBase<true> {
   }
   void on_response_impl(int, boost::beast::string_view, int, ParseError& ec) override { ec = bhttp::error::bad_line_ending; }
   void on_field_impl(bhttp::field, boost::beast::string_view name, boost::beast::string_view value, ParseError&) override {
-    add_field(out_.headers, {name.data(), name.size()}, {value.data(), value.size()});
+    out_.headers.add({name.data(), name.size()}, {value.data(), value.size()});
   }
 
   Request& out_;

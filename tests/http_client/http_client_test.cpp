@@ -163,6 +163,42 @@ TEST(Iequals, IgnoresTheCaseOfLettersOnlyInEveryPosition) {
   EXPECT_FALSE(iequals("\xC1", "\xE1"));
 }
 
+TEST(ReceivedFields, KeepsFieldsInOrderFromOneBlockOrOneByOne) {
+  // A parser's block: fields found as views into it, the block copied once at the end.
+  const std::string block = "Host: h\r\nX-Request-ID: r-1\r\nX-Empty: \r\nx-request-id: r-2\r\n\r\n";
+  hub::http::ReceivedFields fields{{"Stale", "from the previous request"}};
+  {
+    hub::http::ReceivedFields::BlockWriter w(fields, block.data());
+    const std::string_view b(block);
+    w.field(b.substr(0, 4), b.substr(6, 1));
+    w.field(b.substr(9, 12), b.substr(23, 3));
+    w.field(b.substr(28, 7), b.substr(37, 0));
+    w.field(b.substr(39, 12), b.substr(53, 3));
+    w.finish(block.data() + block.size() - 2);
+  }
+  ASSERT_EQ(fields.size(), 4u);
+  EXPECT_EQ(fields[0], (hub::http::ReceivedFields::value_type{"Host", "h"}));
+  EXPECT_EQ(fields[2], (hub::http::ReceivedFields::value_type{"X-Empty", ""}));
+  EXPECT_EQ(fields.find("x-REQUEST-id"), "r-1");  // the first of a repeated field
+  EXPECT_EQ(fields.find("X-Empty"), "");
+  EXPECT_EQ(fields.find("Stale"), "");
+  // One by one, as Beast's path adds them: the same fields.
+  hub::http::ReceivedFields added;
+  for (const auto& [name, value] : fields) {
+    added.add(name, value);
+  }
+  EXPECT_EQ(added, fields);
+  EXPECT_EQ(added.to_headers(), (hub::http::Headers{{"Host", "h"}, {"X-Request-ID", "r-1"}, {"X-Empty", ""},
+                                                    {"x-request-id", "r-2"}}));
+  added.add("Extra", "1");
+  EXPECT_FALSE(added == fields);
+  hub::http::ReceivedFields copy = fields;  // offsets, not pointers: a copy reads its own text
+  fields.clear();
+  EXPECT_TRUE(fields.empty());
+  EXPECT_EQ(copy.find("Host"), "h");
+  EXPECT_GT(copy.capacity_bytes(), 0u);
+}
+
 TEST(FieldBlock, TakesOnlyFieldsThatCannotSplitTheHeadNorFramingOnes) {
   hub::http::FieldBlock b;
   EXPECT_TRUE(b.empty());

@@ -80,7 +80,7 @@ class ServerTest : public ::testing::Test {
     } else if (path == "/fields") {
       r.body = req.method + " " + req.target + "\n";
       for (const auto& [name, value] : req.headers) {
-        r.body += name + "=" + value + "\n";
+        r.body.append(name).append("=").append(value).append("\n");
       }
       r.body += "body=" + req.body;
       r.content_type = "text/plain";

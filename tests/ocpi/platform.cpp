@@ -544,7 +544,7 @@ asio::awaitable<http::Response> OcpiPlatform::handle(http::Request& req) {
   if (q != std::string::npos) {
     ex.query = req.target.substr(q + 1);
   }
-  ex.request_headers = req.headers;
+  ex.request_headers = req.headers.to_headers();
   ex.request_body = req.body;
   ex.status = response.status;
   ex.response_headers = response.headers;
@@ -557,7 +557,7 @@ asio::awaitable<http::Response> OcpiPlatform::handle(http::Request& req) {
 }
 
 asio::awaitable<http::Response> OcpiPlatform::handle_inner(http::Request& req) {
-  Received rec{req.method, std::string(req.path()), {}, req.body, req.headers};
+  Received rec{req.method, std::string(req.path()), {}, req.body, req.headers.to_headers()};
   auto q = req.target.find('?');
   if (q != std::string::npos) {
     rec.query = req.target.substr(q + 1);

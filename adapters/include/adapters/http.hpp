@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <cstring>
+#include <initializer_list>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -162,15 +165,120 @@ class FieldBlock {
   bool request_id_ = false;
 };
 
+/// The fields of a received request, names and values as they arrived, in one string: the
+/// server takes a request's field lines with one copy instead of two strings per field.
+/// Iterates as pairs of views, which stay valid until the fields change.
+class ReceivedFields {
+ public:
+  using value_type = std::pair<std::string_view, std::string_view>;
+
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = ReceivedFields::value_type;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = value_type;
+    const_iterator() = default;
+    value_type operator*() const noexcept { return (*fields_)[i_]; }
+    const_iterator& operator++() noexcept {
+      ++i_;
+      return *this;
+    }
+    const_iterator operator++(int) noexcept {
+      auto before = *this;
+      ++i_;
+      return before;
+    }
+    friend bool operator==(const const_iterator& a, const const_iterator& b) noexcept { return a.i_ == b.i_; }
+
+   private:
+    friend class ReceivedFields;
+    const_iterator(const ReceivedFields* f, std::size_t i) noexcept : fields_(f), i_(i) {}
+    const ReceivedFields* fields_ = nullptr;
+    std::size_t i_ = 0;
+  };
+
+  ReceivedFields() = default;
+  ReceivedFields(std::initializer_list<value_type> fields) {
+    for (const auto& [name, value] : fields) {
+      add(name, value);
+    }
+  }
+
+  /// Appends one field, copying it.
+  void add(std::string_view name, std::string_view value) {
+    const auto at = static_cast<std::uint32_t>(text_.size());
+    text_.append(name).append(value);
+    spans_.push_back({at, static_cast<std::uint32_t>(name.size()), static_cast<std::uint32_t>(at + name.size()),
+                      static_cast<std::uint32_t>(value.size())});
+  }
+  /// For a parser that found the fields inside `block` (views into it, in order): one copy of
+  /// the block. Replaces what the fields held.
+  class BlockWriter;
+
+  void clear() noexcept {
+    text_.clear();
+    spans_.clear();
+  }
+  std::size_t size() const noexcept { return spans_.size(); }
+  bool empty() const noexcept { return spans_.empty(); }
+  value_type operator[](std::size_t i) const noexcept {
+    const Span& s = spans_[i];
+    return {std::string_view(text_.data() + s.name_at, s.name_size),
+            std::string_view(text_.data() + s.value_at, s.value_size)};
+  }
+  const_iterator begin() const noexcept { return {this, 0}; }
+  const_iterator end() const noexcept { return {this, spans_.size()}; }
+  /// Case-insensitive lookup of the first field of that name; empty when absent.
+  std::string_view find(std::string_view name) const noexcept;
+  /// The fields as strings, in order.
+  Headers to_headers() const;
+  /// Bytes held (to release the storage of an unusually large request).
+  std::size_t capacity_bytes() const noexcept { return text_.capacity() + spans_.capacity() * sizeof(Span); }
+  /// The same fields in the same order.
+  friend bool operator==(const ReceivedFields& a, const ReceivedFields& b) noexcept;
+
+ private:
+  struct Span {
+    std::uint32_t name_at;
+    std::uint32_t name_size;
+    std::uint32_t value_at;
+    std::uint32_t value_size;
+  };
+  std::string text_;
+  std::vector<Span> spans_;
+};
+
+/// Fills a ReceivedFields from a block of field lines: the fields, found as views into the
+/// block, are noted as offsets while the block is read and the block is copied once at the end.
+class ReceivedFields::BlockWriter {
+ public:
+  BlockWriter(ReceivedFields& fields, const char* block) noexcept : fields_(fields), block_(block) {
+    fields_.clear();
+  }
+  void field(std::string_view name, std::string_view value) {
+    fields_.spans_.push_back({static_cast<std::uint32_t>(name.data() - block_), static_cast<std::uint32_t>(name.size()),
+                              static_cast<std::uint32_t>(value.data() - block_),
+                              static_cast<std::uint32_t>(value.size())});
+  }
+  /// The block ends at `end`: copies it. Not called (or the fields cleared) when reading failed.
+  void finish(const char* end) { fields_.text_.assign(block_, static_cast<std::size_t>(end - block_)); }
+
+ private:
+  ReceivedFields& fields_;
+  const char* block_;
+};
+
 struct Request {
   std::string method;  ///< "GET", "POST", ...
   std::string target;  ///< path + query as received
-  Headers headers;
+  ReceivedFields headers;
   std::string body;
   std::string remote_address;
   std::string request_id;  ///< X-Request-ID given or generated for this hop
 
-  std::string_view header(std::string_view name) const noexcept { return find_header(headers, name); }
+  std::string_view header(std::string_view name) const noexcept { return headers.find(name); }
   /// Path without the query string.
   std::string_view path() const noexcept;
   /// Decoded value of one query parameter, empty when absent.

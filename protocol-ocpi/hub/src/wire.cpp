@@ -205,10 +205,10 @@ http::Response error_reply(Errc e, std::string_view message, int http_status) {
   return reply(http_status, m.ocpi_status, message);
 }
 
-Routing routing_headers(const http::Headers& headers, std::string& error) {
+Routing routing_headers(const http::ReceivedFields& headers, std::string& error) {
   // One pass over the headers for the four routing headers, told apart by their lengths
   // (20, 16, 22, 18); the first of a repeated header counts, as with find_header.
-  const std::string* found[4] = {nullptr, nullptr, nullptr, nullptr};
+  std::optional<std::string_view> found[4];
   static constexpr std::string_view kNames[4] = {"OCPI-to-country-code", "OCPI-to-party-id", "OCPI-from-country-code",
                                                  "OCPI-from-party-id"};
   for (const auto& [name, value] : headers) {
@@ -229,11 +229,11 @@ Routing routing_headers(const http::Headers& headers, std::string& error) {
       default:
         continue;
     }
-    if (found[i] == nullptr && http::iequals(name, kNames[i])) {
-      found[i] = &value;
+    if (!found[i] && http::iequals(name, kNames[i])) {
+      found[i] = value;
     }
   }
-  auto at = [&](int i) { return found[i] != nullptr ? std::string_view(*found[i]) : std::string_view(); };
+  auto at = [&](int i) { return found[i].value_or(std::string_view()); };
   std::string_view to_cc = at(0), to_pid = at(1), from_cc = at(2), from_pid = at(3);
   Routing r;
   r.to = header_pair(to_cc, to_pid, "OCPI-to-country-code", "OCPI-to-party-id", error);

@@ -42,7 +42,7 @@ struct Routing {
   std::optional<model::PartyRef> from;
 };
 /// Reads OCPI-to-* / OCPI-from-*. `error` is set when a pair is incomplete or malformed.
-Routing routing_headers(const http::Headers& headers, std::string& error);
+Routing routing_headers(const http::ReceivedFields& headers, std::string& error);
 /// Writes the routing fields of `to` and `from` (each when given) into a message's field block.
 void set_routing_fields(http::FieldBlock& fields, const std::optional<model::PartyRef>& to,
                         const std::optional<model::PartyRef>& from);
