@@ -785,7 +785,6 @@ struct HttpClient::Impl {
         ClientResult& r = ex.result;
         r.status = status;
         r.outcome = classify_status(status);
-        r.response.content_type = std::string(r.response.header("Content-Type"));
         if (status == 429 || status == 503) {
           auto retry = r.response.header("Retry-After");
           if (!retry.empty()) {

@@ -73,6 +73,9 @@ bool FieldBlock::add_named(std::string_view name, std::string_view value) {
 }
 
 void FieldBlock::add_all(const FieldBlock& other) {
+  if (text_.capacity() < text_.size() + other.text_.size()) {
+    text_.reserve(std::max<std::size_t>({text_.size() + other.text_.size(), 2 * text_.capacity(), 256}));  // as append()
+  }
   text_.append(other.text_);
   user_agent_ = user_agent_ || other.user_agent_;
   request_id_ = request_id_ || other.request_id_;

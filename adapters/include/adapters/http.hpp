@@ -287,8 +287,10 @@ struct Request {
 
 struct Response {
   int status = 200;
-  /// Empty: "application/json" when the answer has a body (the common case, with no string to
-  /// allocate per answer); a body-less answer then carries no Content-Type.
+  /// Of an answer to send. Empty: "application/json" when the answer has a body (the common
+  /// case, with no string to allocate per answer); a body-less answer then carries no
+  /// Content-Type. An answer received by the client leaves it empty: its Content-Type is one of
+  /// its `headers`, as it came.
   std::string content_type;
   Headers headers;
   FieldBlock fields;  ///< written after `headers`

@@ -52,7 +52,7 @@ struct ClientRequest {
 struct ClientResult {
   Outcome outcome = Outcome::permanent;
   int status = 0;        ///< HTTP status, 0 when no answer was received
-  Response response;     ///< the answer when one was received
+  Response response;     ///< the answer when one was received (its fields in `headers`)
   std::string error;     ///< what failed, for logs and dead letters (never parsed)
   std::optional<std::chrono::seconds> retry_after;  ///< from a 429/503 Retry-After header (seconds form)
   bool ok() const noexcept { return outcome == Outcome::ok; }

@@ -1109,9 +1109,9 @@ http::Response OcpiHub::Impl::passed_back(http::ClientResult& res, std::string_v
   http::Response r;
   r.status = res.status;
   r.body = std::move(res.response.body);
-  // The client gave the answer's Content-Type; empty means application/json for a body.
-  if (r.body.empty() || res.response.content_type != "application/json") {
-    r.content_type = std::move(res.response.content_type);
+  // The receiver's Content-Type, as it came; empty means application/json for a body.
+  if (const auto type = res.response.header("Content-Type"); r.body.empty() || type != "application/json") {
+    r.content_type = type;
   }
   for (auto& [k, v] : res.response.headers) {
     if (http::iequals(k, "Link")) {
