@@ -72,10 +72,14 @@ bool FieldBlock::add_named(std::string_view name, std::string_view value) {
   return append(name, Name::classify(name), value);
 }
 
-void FieldBlock::add_all(const FieldBlock& other) {
-  if (text_.capacity() < text_.size() + other.text_.size()) {
-    text_.reserve(std::max<std::size_t>({text_.size() + other.text_.size(), 2 * text_.capacity(), 256}));  // as append()
+void FieldBlock::grow(std::size_t n) {
+  if (text_.capacity() < text_.size() + n) {
+    text_.reserve(std::max<std::size_t>({text_.size() + n, 2 * text_.capacity(), 256}));
   }
+}
+
+void FieldBlock::add_all(const FieldBlock& other) {
+  grow(other.text_.size());
   text_.append(other.text_);
   user_agent_ = user_agent_ || other.user_agent_;
   request_id_ = request_id_ || other.request_id_;
@@ -87,12 +91,10 @@ bool FieldBlock::append(std::string_view name, Name::Kind kind, std::string_view
   }
   user_agent_ = user_agent_ || kind == Name::Kind::user_agent;
   request_id_ = request_id_ || kind == Name::Kind::request_id;
-  // One allocation for the few fields a block usually gets, and one write per field.
+  // One write per field.
   const std::size_t at = text_.size();
   const std::size_t size = wire::HeadWriter::field_size(name, value);
-  if (text_.capacity() < at + size) {
-    text_.reserve(std::max<std::size_t>({at + size, 2 * text_.capacity(), 256}));
-  }
+  grow(size);
   text_.resize(at + size);
   char* p = text_.data() + at;
   std::memcpy(p, name.data(), name.size());

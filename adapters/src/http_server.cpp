@@ -337,7 +337,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       // Nor a large request: a warm connection keeps its Request's strings only while they are
       // small (many or long fields, or a large body, are released after their request).
       if (req.headers.capacity_bytes() + req.target.capacity() > (8u << 10)) {
-        req.headers = ReceivedFields();
+        req.headers.release();
         std::string().swap(req.target);
       }
       if (req.body.capacity() > 16u << 10) {

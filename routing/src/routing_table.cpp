@@ -50,8 +50,8 @@ RoutingTable::RoutingTable(std::vector<model::Party> parties, std::uint64_t vers
       }
     }
   }
-  // By party and then by form, raw tokens before encoded ones: find_ocpi_token wins over
-  // find_ocpi_token_encoded, and within each the first party, as in the maps above.
+  // Raw tokens before encoded ones, so that find_ocpi_token wins over find_ocpi_token_encoded
+  // where the two collide; within each form the maps above already kept the first party.
   for (const auto& [token, i] : by_token_) {
     const auto& p = parties_[i];
     by_presented_.emplace(token, Presented{i, true, !p.ocpi.token_a.empty() && token == p.ocpi.token_a});

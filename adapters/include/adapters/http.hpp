@@ -6,6 +6,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -159,6 +160,8 @@ class FieldBlock {
 
  private:
   bool append(std::string_view name, Name::Kind kind, std::string_view value);  ///< false when refused
+  /// Room for `n` more bytes: one allocation for the few fields a block usually gets.
+  void grow(std::size_t n);
 
   std::string text_;
   bool user_agent_ = false;
@@ -174,7 +177,10 @@ class ReceivedFields {
 
   class const_iterator {
    public:
-    using iterator_category = std::forward_iterator_tag;
+    // Yields values, not references: an input iterator to the classic tags, a forward one to
+    // C++20's concepts.
+    using iterator_category = std::input_iterator_tag;
+    using iterator_concept = std::forward_iterator_tag;
     using value_type = ReceivedFields::value_type;
     using difference_type = std::ptrdiff_t;
     using pointer = void;
@@ -206,8 +212,12 @@ class ReceivedFields {
     }
   }
 
-  /// Appends one field, copying it.
+  /// Appends one field, copying it. Fields hold at most 4 GiB (offsets are 32-bit; parsers
+  /// limit a head far below that): more throws std::length_error.
   void add(std::string_view name, std::string_view value) {
+    if (text_.size() + name.size() + value.size() > UINT32_MAX) {
+      throw std::length_error("received fields over 4 GiB");
+    }
     const auto at = static_cast<std::uint32_t>(text_.size());
     text_.append(name).append(value);
     spans_.push_back({at, static_cast<std::uint32_t>(name.size()), static_cast<std::uint32_t>(at + name.size()),
@@ -220,6 +230,11 @@ class ReceivedFields {
   void clear() noexcept {
     text_.clear();
     spans_.clear();
+  }
+  /// Empties the fields and frees their storage (clear() keeps it for the next request).
+  void release() noexcept {
+    std::string().swap(text_);
+    std::vector<Span>().swap(spans_);
   }
   std::size_t size() const noexcept { return spans_.size(); }
   bool empty() const noexcept { return spans_.empty(); }
@@ -263,6 +278,7 @@ class ReceivedFields::BlockWriter {
                               static_cast<std::uint32_t>(value.size())});
   }
   /// The block ends at `end`: copies it. Not called (or the fields cleared) when reading failed.
+  /// The block must be under 4 GiB (the parser's header limit sees to it).
   void finish(const char* end) { fields_.text_.assign(block_, static_cast<std::size_t>(end - block_)); }
 
  private:

@@ -238,8 +238,11 @@ void authenticate(Ctx& ctx, std::string_view token) {
   ctx.with_token_a = presented.token_a;
   if (ctx.party == nullptr) {
     if (auto decoded = wire::decoded_token(token)) {
-      ctx.party = ctx.table->find_ocpi_token(*decoded);
-      ctx.with_token_a = ctx.party != nullptr && !ctx.party->ocpi.token_a.empty() && *decoded == ctx.party->ocpi.token_a;
+      // Only as a token is issued: a decoded token is never looked up in its Base64 form.
+      if (const auto raw = ctx.table->find_ocpi_presented(*decoded); raw.plain) {
+        ctx.party = raw.party;
+        ctx.with_token_a = raw.token_a;
+      }
     }
   }
 }

@@ -123,10 +123,11 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
                                                  std::chrono::milliseconds timeout,
                                                  std::optional<model::PartyRef> answer_to = {});
   /// forward's coroutine: awaits the call and passes its answer back (a frame that holds only
-  /// what the answer needs).
+  /// what the answer needs); a failure from `late` on is answered 4002.
   boost::asio::awaitable<http::Response> forwarded(boost::asio::awaitable<http::ClientResult> pending,
                                                    std::string_view base, std::string_view module,
-                                                   std::string_view interface, std::chrono::milliseconds timeout,
+                                                   std::string_view interface,
+                                                   std::chrono::steady_clock::time_point late,
                                                    std::optional<model::PartyRef> answer_to);
   /// The receiver's answer as the requester gets it: status, body, content type, pagination and
   /// OCPI fields (its Link pointed at the hub), or 4002/4003 when there was none (4002 from

@@ -759,7 +759,7 @@ asio::awaitable<http::Response> OcpiHub::Impl::sender_get(Ctx& ctx, std::string_
     suffix += "/" + escape_segment(s);
   }
   suffix += query_of(ctx.req);
-  // Not a coroutine: the forward's awaitable holds the target, suffix and all it needs.
+  // Not a coroutine: forward reads the target now and its awaitable holds the rest (see its doc).
   return forward(ctx, std::move(t), module, "SENDER", std::move(suffix), std::string(), options.forward_timeout,
                  std::move(answer_to));
 }
@@ -1083,18 +1083,20 @@ asio::awaitable<http::Response> OcpiHub::Impl::forward(Ctx& ctx, Target target, 
   std::string url;
   url.reserve(base.size() + suffix.size());
   url.append(base).append(suffix);
+  // The call's deadline and the time from which a failure counts as late start here, together.
+  const auto late = std::chrono::steady_clock::now() + timeout * 9 / 10;
   return forwarded(call(dest, ctx.req.method, std::move(url), std::move(body), timeout, target.ref, ctx.routing.from,
                         ctx.correlation_id),
-                   base, module, interface, timeout, std::move(answer_to));
+                   base, module, interface, late, std::move(answer_to));
 }
 
 asio::awaitable<http::Response> OcpiHub::Impl::forwarded(asio::awaitable<http::ClientResult> pending,
                                                          std::string_view base, std::string_view module,
-                                                         std::string_view interface, std::chrono::milliseconds timeout,
+                                                         std::string_view interface,
+                                                         std::chrono::steady_clock::time_point late,
                                                          std::optional<model::PartyRef> answer_to) {
-  const auto started = std::chrono::steady_clock::now();
   auto res = co_await std::move(pending);
-  co_return passed_back(res, base, module, interface, started + timeout * 9 / 10, answer_to);
+  co_return passed_back(res, base, module, interface, late, answer_to);
 }
 
 http::Response OcpiHub::Impl::passed_back(http::ClientResult& res, std::string_view base, std::string_view module,
