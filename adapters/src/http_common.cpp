@@ -34,7 +34,7 @@ std::string_view find_header(const Headers& headers, std::string_view name) noex
   return {};
 }
 
-std::string_view ReceivedFields::find(std::string_view name) const noexcept {
+std::string_view FieldList::find(std::string_view name) const noexcept {
   for (const Span& s : spans_) {
     if (iequals(std::string_view(text_.data() + s.name_at, s.name_size), name)) {
       return {text_.data() + s.value_at, s.value_size};
@@ -43,7 +43,7 @@ std::string_view ReceivedFields::find(std::string_view name) const noexcept {
   return {};
 }
 
-Headers ReceivedFields::to_headers() const {
+Headers FieldList::to_headers() const {
   Headers out;
   out.reserve(size());
   for (const auto& [name, value] : *this) {
@@ -52,7 +52,7 @@ Headers ReceivedFields::to_headers() const {
   return out;
 }
 
-bool operator==(const ReceivedFields& a, const ReceivedFields& b) noexcept {
+bool operator==(const FieldList& a, const FieldList& b) noexcept {
   if (a.size() != b.size()) {
     return false;
   }

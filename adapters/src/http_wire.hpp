@@ -233,12 +233,6 @@ inline void refill(std::string& s, std::string_view v) {
   s.append(v.data(), v.size());
 }
 
-/// Appends one field to a message's fields, copying name and value.
-inline void add_field(Headers& headers, std::string_view name, std::string_view value) {
-  headers.emplace_back(std::piecewise_construct, std::forward_as_tuple(name.data(), name.size()),
-                       std::forward_as_tuple(value.data(), value.size()));
-}
-
 /// The fast path's verdict on what a buffer holds (see parse_fields_fast).
 enum class Fast { complete, incomplete, unsupported };
 
@@ -536,7 +530,7 @@ class RequestParser final : public FastParserBase<true> {
     // they are found and copied as one block (its storage is kept: no allocation per request
     // once the connection is warm).
     const char* const fields_begin = p;
-    ReceivedFields::BlockWriter writer(out_.headers, fields_begin);
+    FieldList::BlockWriter writer(out_.headers, fields_begin);
     const Fast fields = parse_fields_fast(p, end, framing_, [&writer](std::string_view n, std::string_view v) {
       writer.field(n, v);
     });
@@ -604,7 +598,7 @@ class RequestParser final : public FastParserBase<true> {
 /// RequestParser with a fast path for a whole common answer (see read_message).
 class ResponseParser final : public FastParserBase<false> {
  public:
-  explicit ResponseParser(Response& out) : FastParserBase<false>(out.body), out_(out) { out_.headers.reserve(16); }
+  explicit ResponseParser(Response& out) : FastParserBase<false>(out.body), out_(out) {}
   int status() const noexcept { return out_.status; }
 
   void skip(bool v) {
@@ -655,9 +649,9 @@ class ResponseParser final : public FastParserBase<false> {
       return Fast::unsupported;
     }
     p += 2;
-    out_.headers.clear();
-    const Fast fields = parse_fields_fast(p, end, framing_, [this](std::string_view n, std::string_view v) {
-      add_field(out_.headers, n, v);
+    FieldList::BlockWriter writer(out_.headers, p);
+    const Fast fields = parse_fields_fast(p, end, framing_, [&writer](std::string_view n, std::string_view v) {
+      writer.field(n, v);
     });
     const auto head_size = static_cast<std::size_t>(p - begin);
     if (head_size > header_limit_ || fields == Fast::unsupported) {
@@ -666,6 +660,7 @@ class ResponseParser final : public FastParserBase<false> {
     if (fields == Fast::incomplete) {
       return Fast::incomplete;
     }
+    writer.finish(p);
     if (!framing_.has_length || framing_.content_length > body_limit_ || framing_.content_length > kFastBodyMax) {
       return Fast::unsupported;  // framed by the connection's end, or too large for this path
     }
@@ -689,7 +684,7 @@ class ResponseParser final : public FastParserBase<false> {
     out_.body.clear();
   }
   void on_field_impl(bhttp::field, boost::beast::string_view name, boost::beast::string_view value, ParseError&) override {
-    add_field(out_.headers, {name.data(), name.size()}, {value.data(), value.size()});
+    out_.headers.add({name.data(), name.size()}, {value.data(), value.size()});
   }
 
   Response& out_;

@@ -165,12 +165,12 @@ TEST(Iequals, IgnoresTheCaseOfLettersOnlyInEveryPosition) {
   EXPECT_FALSE(iequals("\xC1", "\xE1"));
 }
 
-TEST(ReceivedFields, KeepsFieldsInOrderFromOneBlockOrOneByOne) {
+TEST(FieldList, KeepsFieldsInOrderFromOneBlockOrOneByOne) {
   // A parser's block: fields found as views into it, the block copied once at the end.
   const std::string block = "Host: h\r\nX-Request-ID: r-1\r\nX-Empty: \r\nx-request-id: r-2\r\n\r\n";
-  hub::http::ReceivedFields fields{{"Stale", "from the previous request"}};
+  hub::http::FieldList fields{{"Stale", "from the previous request"}};
   {
-    hub::http::ReceivedFields::BlockWriter w(fields, block.data());
+    hub::http::FieldList::BlockWriter w(fields, block.data());
     const std::string_view b(block);
     w.field(b.substr(0, 4), b.substr(6, 1));
     w.field(b.substr(9, 12), b.substr(23, 3));
@@ -179,13 +179,13 @@ TEST(ReceivedFields, KeepsFieldsInOrderFromOneBlockOrOneByOne) {
     w.finish(block.data() + block.size() - 2);
   }
   ASSERT_EQ(fields.size(), 4u);
-  EXPECT_EQ(fields[0], (hub::http::ReceivedFields::value_type{"Host", "h"}));
-  EXPECT_EQ(fields[2], (hub::http::ReceivedFields::value_type{"X-Empty", ""}));
+  EXPECT_EQ(fields[0], (hub::http::FieldList::value_type{"Host", "h"}));
+  EXPECT_EQ(fields[2], (hub::http::FieldList::value_type{"X-Empty", ""}));
   EXPECT_EQ(fields.find("x-REQUEST-id"), "r-1");  // the first of a repeated field
   EXPECT_EQ(fields.find("X-Empty"), "");
   EXPECT_EQ(fields.find("Stale"), "");
   // One by one, as Beast's path adds them: the same fields.
-  hub::http::ReceivedFields added;
+  hub::http::FieldList added;
   for (const auto& [name, value] : fields) {
     added.add(name, value);
   }
@@ -195,15 +195,15 @@ TEST(ReceivedFields, KeepsFieldsInOrderFromOneBlockOrOneByOne) {
   added.add("Extra", "1");
   EXPECT_FALSE(added == fields);
   // Offsets, not pointers: a copy reads its own text, whatever becomes of the original.
-  auto original = std::make_unique<hub::http::ReceivedFields>(fields);
-  hub::http::ReceivedFields copy = *original;
+  auto original = std::make_unique<hub::http::FieldList>(fields);
+  hub::http::FieldList copy = *original;
   original->clear();
   original->add("Host", "overwritten");
   original.reset();
   EXPECT_EQ(copy.find("Host"), "h");
   EXPECT_EQ(copy.find("x-request-id"), "r-1");
   // release() frees the storage a large request left; clear() keeps it for the next one.
-  hub::http::ReceivedFields large;
+  hub::http::FieldList large;
   large.add("X-Big", std::string(16 << 10, 'v'));
   const auto held = large.capacity_bytes();
   large.clear();

@@ -70,7 +70,7 @@ class ServerTest : public ::testing::Test {
       co_await gate_->async_receive(asio::redirect_error(asio::use_awaitable, ec));
       r.body = "released";
     } else if (path == "/block") {
-      r.headers.emplace_back("X-First", "1");
+      r.headers.add("X-First", "1");
       r.fields.add("X-Second", "2");
       if (auto id = req.header("X-Own-ID"); !id.empty()) {
         r.fields.add("X-Request-ID", id);

@@ -416,7 +416,7 @@ http::ClientResult OcpiPlatform::call(const std::string& method, const std::stri
                                asio::use_future)
                     .get();
   ex.status = result.status;
-  ex.response_headers = result.response.headers;
+  ex.response_headers = result.response.headers.to_headers();
   ex.response_body = result.response.body;
   // 503 is the platform's own maintenance answer relayed unchanged; OCPI describes no 503.
   if (!ex.interface.empty() && result.status != 0 && result.status != 503) {
@@ -532,9 +532,9 @@ bool OcpiPlatform::register_with(const std::string& hub_versions_url, const std:
 asio::awaitable<http::Response> OcpiPlatform::handle(http::Request& req) {
   auto response = co_await handle_inner(req);
   auto correlation = req.header("X-Correlation-ID");
-  response.headers.emplace_back("X-Correlation-ID", correlation.empty() ? std::string("00000000-0000-4000-8000-000000000000")
+  response.headers.add("X-Correlation-ID", correlation.empty() ? std::string("00000000-0000-4000-8000-000000000000")
                                                                         : std::string(correlation));
-  response.headers.emplace_back("X-Request-ID", req.request_id);
+  response.headers.add("X-Request-ID", req.request_id);
   Exchange ex;
   ex.direction = "from_hub";
   ex.method = req.method;
@@ -547,7 +547,7 @@ asio::awaitable<http::Response> OcpiPlatform::handle(http::Request& req) {
   ex.request_headers = req.headers.to_headers();
   ex.request_body = req.body;
   ex.status = response.status;
-  ex.response_headers = response.headers;
+  ex.response_headers = response.headers.to_headers();
   ex.response_headers.emplace_back("Content-Type", response.content_type);
   ex.response_body = response.body;
   if (!ex.interface.empty() && response.status != 503) {
@@ -643,11 +643,11 @@ asio::awaitable<http::Response> OcpiPlatform::handle_inner(http::Request& req) {
     data += "]";
     auto r = reply(200, 1000, data);
     if (offset + n < objects.size()) {
-      r.headers.emplace_back("Link", "<" + base + "/2.2.1/sender/locations?offset=" + std::to_string(offset + n) +
+      r.headers.add("Link", "<" + base + "/2.2.1/sender/locations?offset=" + std::to_string(offset + n) +
                                          "&limit=" + std::to_string(limit) + ">; rel=\"next\"");
     }
-    r.headers.emplace_back("X-Total-Count", std::to_string(objects.size()));
-    r.headers.emplace_back("X-Limit", "2");
+    r.headers.add("X-Total-Count", std::to_string(objects.size()));
+    r.headers.add("X-Limit", "2");
     co_return r;
   }
   if (rec.path.rfind("/2.2.1/sender/tokens/", 0) == 0 && req.method == "POST") {
@@ -674,7 +674,7 @@ asio::awaitable<http::Response> OcpiPlatform::handle_inner(http::Request& req) {
   }
   if (rec.path == "/2.2.1/cdrs" && req.method == "POST") {
     auto r = reply(201, 1000);
-    r.headers.emplace_back("Location", base + "/2.2.1/cdrs/stored");
+    r.headers.add("Location", base + "/2.2.1/cdrs/stored");
     co_return r;
   }
   co_return reply(req.method == "PUT" ? 201 : 200, 1000);

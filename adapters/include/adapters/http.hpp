@@ -168,10 +168,12 @@ class FieldBlock {
   bool request_id_ = false;
 };
 
-/// The fields of a received request, names and values as they arrived, in one string: the
-/// server takes a request's field lines with one copy instead of two strings per field.
-/// Iterates as pairs of views, which stay valid until the fields change.
-class ReceivedFields {
+/// Header fields in order, names and values in one string: a parser takes a message's field
+/// lines with one copy instead of two strings per field, and a handler adds a field without
+/// a string pair. Iterates as pairs of views, which stay valid until the fields change. The
+/// fields of a received request or answer as they arrived; of an answer to send, as added
+/// (the server drops what could split the head or is its own framing).
+class FieldList {
  public:
   using value_type = std::pair<std::string_view, std::string_view>;
 
@@ -181,7 +183,7 @@ class ReceivedFields {
     // C++20's concepts.
     using iterator_category = std::input_iterator_tag;
     using iterator_concept = std::forward_iterator_tag;
-    using value_type = ReceivedFields::value_type;
+    using value_type = FieldList::value_type;
     using difference_type = std::ptrdiff_t;
     using pointer = void;
     using reference = value_type;
@@ -199,14 +201,14 @@ class ReceivedFields {
     friend bool operator==(const const_iterator& a, const const_iterator& b) noexcept { return a.i_ == b.i_; }
 
    private:
-    friend class ReceivedFields;
-    const_iterator(const ReceivedFields* f, std::size_t i) noexcept : fields_(f), i_(i) {}
-    const ReceivedFields* fields_ = nullptr;
+    friend class FieldList;
+    const_iterator(const FieldList* f, std::size_t i) noexcept : fields_(f), i_(i) {}
+    const FieldList* fields_ = nullptr;
     std::size_t i_ = 0;
   };
 
-  ReceivedFields() = default;
-  ReceivedFields(std::initializer_list<value_type> fields) {
+  FieldList() = default;
+  FieldList(std::initializer_list<value_type> fields) {
     for (const auto& [name, value] : fields) {
       add(name, value);
     }
@@ -216,7 +218,7 @@ class ReceivedFields {
   /// limit a head far below that): more throws std::length_error.
   void add(std::string_view name, std::string_view value) {
     if (text_.size() + name.size() + value.size() > UINT32_MAX) {
-      throw std::length_error("received fields over 4 GiB");
+      throw std::length_error("header fields over 4 GiB");
     }
     const auto at = static_cast<std::uint32_t>(text_.size());
     text_.append(name).append(value);
@@ -252,7 +254,7 @@ class ReceivedFields {
   /// Bytes held (to release the storage of an unusually large request).
   std::size_t capacity_bytes() const noexcept { return text_.capacity() + spans_.capacity() * sizeof(Span); }
   /// The same fields in the same order.
-  friend bool operator==(const ReceivedFields& a, const ReceivedFields& b) noexcept;
+  friend bool operator==(const FieldList& a, const FieldList& b) noexcept;
 
  private:
   struct Span {
@@ -265,11 +267,11 @@ class ReceivedFields {
   std::vector<Span> spans_;
 };
 
-/// Fills a ReceivedFields from a block of field lines: the fields, found as views into the
+/// Fills a FieldList from a block of field lines: the fields, found as views into the
 /// block, are noted as offsets while the block is read and the block is copied once at the end.
-class ReceivedFields::BlockWriter {
+class FieldList::BlockWriter {
  public:
-  BlockWriter(ReceivedFields& fields, const char* block) noexcept : fields_(fields), block_(block) {
+  BlockWriter(FieldList& fields, const char* block) noexcept : fields_(fields), block_(block) {
     fields_.clear();
   }
   void field(std::string_view name, std::string_view value) {
@@ -282,14 +284,14 @@ class ReceivedFields::BlockWriter {
   void finish(const char* end) { fields_.text_.assign(block_, static_cast<std::size_t>(end - block_)); }
 
  private:
-  ReceivedFields& fields_;
+  FieldList& fields_;
   const char* block_;
 };
 
 struct Request {
   std::string method;  ///< "GET", "POST", ...
   std::string target;  ///< path + query as received
-  ReceivedFields headers;
+  FieldList headers;
   std::string body;
   std::string remote_address;
   std::string request_id;  ///< X-Request-ID given or generated for this hop
@@ -308,13 +310,13 @@ struct Response {
   /// Content-Type. An answer received by the client leaves it empty: its Content-Type is one of
   /// its `headers`, as it came.
   std::string content_type;
-  Headers headers;
+  FieldList headers;
   FieldBlock fields;  ///< written after `headers`
   std::string body;
 
   /// A field of `headers`, else of `fields`; empty when absent.
   std::string_view header(std::string_view name) const noexcept {
-    const auto v = find_header(headers, name);
+    const auto v = headers.find(name);
     return v.empty() ? fields.find(name) : v;
   }
 };

@@ -338,7 +338,7 @@ struct AdminApi::Impl {
                                                         {"protocol", model::to_string(created->protocol)},
                                                         {"request_id", req.request_id}}));
     auto resp = json_response(201, party_json(*created));
-    resp.headers.emplace_back("Location", "/admin/parties/" + created->id);
+    resp.headers.add("Location", "/admin/parties/" + created->id);
     co_return resp;
   }
 
@@ -660,7 +660,7 @@ struct AdminApi::Impl {
     }
     if (!authorized(req)) {
       auto r = error(401, "missing or wrong bearer token");
-      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      r.headers.add("WWW-Authenticate", "Bearer");
       co_return r;
     }
     if (translations_path || cdrs_path) {
@@ -719,7 +719,7 @@ struct AdminApi::Impl {
         co_return co_await create(req);
       }
       auto r = error(405, "method not allowed");
-      r.headers.emplace_back("Allow", "GET, POST");
+      r.headers.add("Allow", "GET, POST");
       co_return r;
     }
     if (rest.front() != '/' || rest.find('/', 1) != std::string_view::npos) {
@@ -736,7 +736,7 @@ struct AdminApi::Impl {
       co_return co_await remove(id);
     }
     auto r = error(405, "method not allowed");
-    r.headers.emplace_back("Allow", "GET, PATCH, DELETE");
+    r.headers.add("Allow", "GET, PATCH, DELETE");
     co_return r;
   }
 };

@@ -2776,7 +2776,7 @@ asio::awaitable<http::Response> ClearingHouse::handle(http::Request& req) {
     http::Response res;
     res.status = 405;
     res.content_type = "text/plain";
-    res.headers.emplace_back("Allow", "POST, GET");
+    res.headers.add("Allow", "POST, GET");
     res.body = "POST a SOAP 1.1 envelope\n";
     co_return res;
   }

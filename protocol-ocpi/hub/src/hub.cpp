@@ -302,7 +302,7 @@ asio::awaitable<http::Response> OcpiHub::Impl::handle(http::Request& req) {
     r = co_await std::move(next);
   }
   if (!r.fields.add("X-Correlation-ID", ctx.correlation_id)) {
-    r.headers.emplace_back("X-Correlation-ID", ctx.correlation_id);  // dropped as unsafe when sent
+    r.headers.add("X-Correlation-ID", ctx.correlation_id);  // dropped as unsafe when sent
   }
   co_return r;
 }

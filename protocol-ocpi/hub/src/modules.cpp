@@ -673,7 +673,7 @@ asio::awaitable<http::Response> OcpiHub::Impl::cdr_post(Ctx& ctx, const model::P
   }
   auto ok = wire::reply(201, 1000, "");
   // One opaque segment, as the cdrs Receiver interface describes {cdr_id}: "CC:PID:ID".
-  ok.headers.emplace_back("Location", module_url("receiver", "cdrs") + "/" +
+  ok.headers.add("Location", module_url("receiver", "cdrs") + "/" +
                                           escape_segment(owner.country_code + ":" + owner.party_id + ":" + cdr.id));
   co_return ok;
 }
@@ -1115,16 +1115,17 @@ http::Response OcpiHub::Impl::passed_back(http::ClientResult& res, std::string_v
   if (const auto type = res.response.header("Content-Type"); r.body.empty() || type != "application/json") {
     r.content_type = type;
   }
-  for (auto& [k, v] : res.response.headers) {
+  for (const auto& [k, v] : res.response.headers) {
     if (http::iequals(k, "Link")) {
-      auto pos = v.find(base);
+      std::string link(v);
+      auto pos = link.find(base);
       if (pos != std::string::npos) {
-        v.replace(pos, base.size(), module_url(interface == "SENDER" ? "sender" : "receiver", module));
+        link.replace(pos, base.size(), module_url(interface == "SENDER" ? "sender" : "receiver", module));
       }
-      r.headers.emplace_back("Link", std::move(v));
+      r.headers.add("Link", link);
     } else if (http::iequals(k, "X-Total-Count") || http::iequals(k, "X-Limit") ||
-               (k.size() > 5 && http::iequals(std::string_view(k).substr(0, 5), "OCPI-"))) {
-      r.headers.emplace_back(std::move(k), std::move(v));
+               (k.size() > 5 && http::iequals(k.substr(0, 5), "OCPI-"))) {
+      r.headers.add(k, v);
     }
   }
   route_back(r, answer_to);

@@ -205,7 +205,7 @@ http::Response error_reply(Errc e, std::string_view message, int http_status) {
   return reply(http_status, m.ocpi_status, message);
 }
 
-Routing routing_headers(const http::ReceivedFields& headers, std::string& error) {
+Routing routing_headers(const http::FieldList& headers, std::string& error) {
   // One pass over the headers for the four routing headers, told apart by their lengths
   // (20, 16, 22, 18); the first of a repeated header counts, as with find_header.
   std::optional<std::string_view> found[4];
@@ -365,7 +365,7 @@ Result<Page> page_params(const http::Request& req, std::size_t max_limit) {
   return p;
 }
 
-void pagination_headers(http::Headers& headers, const std::string& base_url, const Page& page, std::size_t returned,
+void pagination_headers(http::FieldList& headers, const std::string& base_url, const Page& page, std::size_t returned,
                         std::size_t total, std::size_t max_limit) {
   if (page.offset + returned < total) {
     std::string url = base_url + "?";
@@ -376,10 +376,10 @@ void pagination_headers(http::Headers& headers, const std::string& base_url, con
       url += "date_to=" + query_escape(model::format_timestamp(model::Timestamp::from_unix_ms(*page.date_to_ms))) + "&";
     }
     url += "offset=" + std::to_string(page.offset + returned) + "&limit=" + std::to_string(page.limit);
-    headers.emplace_back("Link", "<" + url + ">; rel=\"next\"");
+    headers.add("Link", "<" + url + ">; rel=\"next\"");
   }
-  headers.emplace_back("X-Total-Count", std::to_string(total));
-  headers.emplace_back("X-Limit", std::to_string(max_limit));
+  headers.add("X-Total-Count", std::to_string(total));
+  headers.add("X-Limit", std::to_string(max_limit));
 }
 
 std::string uuid() {

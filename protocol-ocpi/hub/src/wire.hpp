@@ -42,7 +42,7 @@ struct Routing {
   std::optional<model::PartyRef> from;
 };
 /// Reads OCPI-to-* / OCPI-from-*. `error` is set when a pair is incomplete or malformed.
-Routing routing_headers(const http::ReceivedFields& headers, std::string& error);
+Routing routing_headers(const http::FieldList& headers, std::string& error);
 /// Writes the routing fields of `to` and `from` (each when given) into a message's field block.
 void set_routing_fields(http::FieldBlock& fields, const std::optional<model::PartyRef>& to,
                         const std::optional<model::PartyRef>& from);
@@ -61,7 +61,7 @@ struct Page {
 /// Errors: invalid_request naming the parameter.
 Result<Page> page_params(const http::Request& req, std::size_t max_limit);
 /// Adds Link (when more follow), X-Total-Count and X-Limit. `base_url` has no query.
-void pagination_headers(http::Headers& headers, const std::string& base_url, const Page& page,
+void pagination_headers(http::FieldList& headers, const std::string& base_url, const Page& page,
                         std::size_t returned, std::size_t total, std::size_t max_limit);
 
 /// A random (version 4) UUID, the form OCPI 2.2.1 gives X-Request-ID and X-Correlation-ID.
