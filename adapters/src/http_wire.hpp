@@ -157,51 +157,48 @@ inline char ascii_lower(char c) noexcept {
 
 using http::iequals;
 
-/// Header values may not contain CR, LF or NUL (header injection); names must be tokens.
-/// Eight bytes at a time: a word with no byte below 0x0E (nor above 0x7F) has none of the three.
-inline bool is_safe_value(std::string_view s) noexcept {
-  constexpr std::uint64_t kLow = 0x0E0E0E0E0E0E0E0Eull;
-  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+/// Whether `ok` holds for every byte of `s`: eight bytes a step while `suspect(word)` clears
+/// the word (no byte of it can fail), byte by byte from the first word it does not clear.
+template <class Suspect, class Ok>
+inline bool all_bytes(std::string_view s, Suspect suspect, Ok ok) noexcept {
   std::size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
     std::uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
-    if ((((w - kLow) | w) & kHigh) != 0) {
-      break;  // a byte below 0x0E or above 0x7F: look at each from here
+    if (suspect(w)) {
+      break;
     }
   }
   for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '\r' || c == '\n' || c == '\0') {
+    if (!ok(static_cast<unsigned char>(s[i]))) {
       return false;
     }
   }
   return true;
 }
 
+inline constexpr std::uint64_t kEveryByte = 0x0101010101010101ull;  ///< times n: n in every byte
+inline constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+
+/// Header values may not contain CR, LF or NUL (header injection); names must be tokens.
+/// A word with no byte below 0x0E (nor above 0x7F) has none of the three.
+inline bool is_safe_value(std::string_view s) noexcept {
+  return all_bytes(
+      s, [](std::uint64_t w) { return (((w - kEveryByte * 0x0E) | w) & kHighBits) != 0; },
+      [](unsigned char c) { return c != '\r' && c != '\n' && c != '\0'; });
+}
+
 /// Whether every byte is above space and not DEL (bytes from 0x80 on pass): what a request
-/// target may hold. Eight bytes at a time while no word has a byte below 0x21 or equal to 0x7F;
-/// a word that might is looked at byte by byte.
+/// target may hold. A word is suspect when some byte may be below 0x21 or equal to 0x7F.
 inline bool is_visible_ascii_or_high(std::string_view s) noexcept {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    const std::uint64_t below = (w - kOnes * 0x21) & ~w & kHigh;  // some byte < 0x21
-    const std::uint64_t del = w ^ (kOnes * 0x7F);
-    if ((below | ((del - kOnes) & ~del & kHigh)) != 0) {
-      break;
-    }
-  }
-  for (; i < s.size(); ++i) {
-    const auto u = static_cast<unsigned char>(s[i]);
-    if (u <= 0x20 || u == 0x7F) {
-      return false;
-    }
-  }
-  return true;
+  return all_bytes(
+      s,
+      [](std::uint64_t w) {
+        const std::uint64_t below = (w - kEveryByte * 0x21) & ~w & kHighBits;  // some byte < 0x21
+        const std::uint64_t del = w ^ (kEveryByte * 0x7F);                      // some byte == 0x7F
+        return (below | ((del - kEveryByte) & ~del & kHighBits)) != 0;
+      },
+      [](unsigned char c) { return c > 0x20 && c != 0x7F; });
 }
 
 inline constexpr auto kTokenChars = [] {

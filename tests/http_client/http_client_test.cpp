@@ -194,6 +194,13 @@ TEST(FieldList, KeepsFieldsInOrderFromOneBlockOrOneByOne) {
                                                     {"x-request-id", "r-2"}}));
   added.add("Extra", "1");
   EXPECT_FALSE(added == fields);
+  // A field copied from the list itself, as the text grows under it.
+  for (int i = 0; i < 64; ++i) {
+    const auto [name, value] = added[added.size() - 1];
+    added.add(name, value);
+  }
+  EXPECT_EQ(added[added.size() - 1], (hub::http::FieldList::value_type{"Extra", "1"}));
+  EXPECT_EQ(added.size(), 5u + 64u);
   // Offsets, not pointers: a copy reads its own text, whatever becomes of the original.
   auto original = std::make_unique<hub::http::FieldList>(fields);
   hub::http::FieldList copy = *original;
@@ -516,7 +523,7 @@ TEST_F(HttpClientTest, ChunkedAnswerIsReassembled) {
   TestServer server([](const ReceivedRequest&) {
     Script s;
     s.raw =
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nX-Total-Count: 7\r\n\r\n"
         "5\r\n{\"a\":\r\n"
         "3;ext=1\r\n123\r\n"
         "1\r\n}\r\n"
@@ -527,6 +534,9 @@ TEST_F(HttpClientTest, ChunkedAnswerIsReassembled) {
   auto r = call(client, get(server.url("/")));
   ASSERT_EQ(r.outcome, Outcome::ok) << r.error;
   EXPECT_EQ(r.response.body, "{\"a\":123}");
+  // Beast's path (a chunked answer) gives the fields too.
+  EXPECT_EQ(r.response.header("x-total-count"), "7");
+  EXPECT_EQ(r.response.header("Content-Type"), "application/json");
   EXPECT_EQ(client.idle_connections(), 1u);
   ASSERT_EQ(call(client, get(server.url("/"))).outcome, Outcome::ok);
   EXPECT_EQ(server.accepted(), 1u);
@@ -535,7 +545,7 @@ TEST_F(HttpClientTest, ChunkedAnswerIsReassembled) {
 TEST_F(HttpClientTest, InterimContinueIsSkipped) {
   TestServer server([](const ReceivedRequest&) {
     Script s;
-    s.raw = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\nok";
+    s.raw = "HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\nHTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\nok";
     return s;
   });
   HttpClient client(ioc_.get_executor(), {});
@@ -543,6 +553,8 @@ TEST_F(HttpClientTest, InterimContinueIsSkipped) {
   ASSERT_EQ(r.outcome, Outcome::ok) << r.error;
   EXPECT_EQ(r.status, 202);
   EXPECT_EQ(r.response.body, "ok");
+  EXPECT_EQ(r.response.header("X-Interim"), "");  // the interim answer's fields are not the answer's
+  EXPECT_EQ(r.response.header("Content-Length"), "2");
 }
 
 TEST_F(HttpClientTest, Ipv6LiteralWhenAvailable) {

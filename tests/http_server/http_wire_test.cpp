@@ -245,8 +245,8 @@ TEST(HttpWireFastPath, AgreesWithBeastOnMutatedMessages) {
   EXPECT_GT(taken, 1000);  // the mutations exercised the fast path, not only its refusals
 }
 
-TEST(HttpWire, VisibleAsciiOrHighIsJudgedAlikeInEveryPositionOfAWord) {
-  // The word-at-a-time check against the byte rule, for every byte in every position of
+TEST(HttpWire, ByteChecksJudgeEveryByteAlikeInEveryPositionOfAWord) {
+  // The word-at-a-time checks against their byte rules, for every byte in every position of
   // strings that span several words and a tail.
   for (std::size_t size = 1; size <= 20; ++size) {
     for (std::size_t at = 0; at < size; ++at) {
@@ -254,6 +254,7 @@ TEST(HttpWire, VisibleAsciiOrHighIsJudgedAlikeInEveryPositionOfAWord) {
         std::string s(size, 'a');
         s[at] = static_cast<char>(b);
         EXPECT_EQ(is_visible_ascii_or_high(s), b > 0x20 && b != 0x7F) << size << " " << at << " " << b;
+        EXPECT_EQ(is_safe_value(s), b != '\r' && b != '\n' && b != 0) << size << " " << at << " " << b;
       }
     }
   }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstddef>
 #include <cstring>
+#include <functional>
 #include <initializer_list>
 #include <iterator>
 #include <stdexcept>
@@ -214,11 +215,17 @@ class FieldList {
     }
   }
 
-  /// Appends one field, copying it. Fields hold at most 4 GiB (offsets are 32-bit; parsers
-  /// limit a head far below that): more throws std::length_error.
+  /// Appends one field, copying it (also when it views this list). Fields hold at most 4 GiB
+  /// (offsets are 32-bit; parsers limit a head far below that): more throws std::length_error.
   void add(std::string_view name, std::string_view value) {
     if (text_.size() + name.size() + value.size() > UINT32_MAX) {
       throw std::length_error("header fields over 4 GiB");
+    }
+    if (views_text(name) || views_text(value)) {
+      const std::string n(name);
+      const std::string v(value);
+      add(n, v);  // growing the text would move what the views point at
+      return;
     }
     const auto at = static_cast<std::uint32_t>(text_.size());
     text_.append(name).append(value);
@@ -263,6 +270,11 @@ class FieldList {
     std::uint32_t value_at;
     std::uint32_t value_size;
   };
+  bool views_text(std::string_view v) const noexcept {
+    const std::less_equal<const char*> le;
+    return !v.empty() && le(text_.data(), v.data()) && le(v.data(), text_.data() + text_.size());
+  }
+
   std::string text_;
   std::vector<Span> spans_;
 };

@@ -131,7 +131,7 @@ struct OcpiHub::Impl : std::enable_shared_from_this<OcpiHub::Impl> {
                                                    std::optional<model::PartyRef> answer_to);
   /// The receiver's answer as the requester gets it: status, body, content type, pagination and
   /// OCPI fields (its Link pointed at the hub), or 4002/4003 when there was none (4002 from
-  /// `late` on: the call took nearly all its time). Takes the body and fields out of `res`.
+  /// `late` on: the call took nearly all its time). Takes the body out of `res`; copies the fields it passes on.
   http::Response passed_back(http::ClientResult& res, std::string_view base, std::string_view module,
                              std::string_view interface, std::chrono::steady_clock::time_point late,
                              const std::optional<model::PartyRef>& answer_to) const;
