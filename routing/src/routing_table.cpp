@@ -27,6 +27,8 @@ std::string ref_key(std::string_view cc, std::string_view pid) {
 
 RoutingTable::RoutingTable(std::vector<model::Party> parties, std::uint64_t version)
     : parties_(std::move(parties)), version_(version) {
+  // base64(token) -> (party, whether it is the party's token A), in party order
+  std::vector<std::pair<std::string, Presented>> encoded;
   std::sort(parties_.begin(), parties_.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   for (std::size_t i = 0; i < parties_.size(); ++i) {
     const auto& p = parties_[i];
@@ -42,22 +44,22 @@ RoutingTable::RoutingTable(std::vector<model::Party> parties, std::uint64_t vers
     if (p.protocol == model::Protocol::ocpi) {
       if (!p.ocpi.token_a.empty()) {
         by_token_.emplace(p.ocpi.token_a, i);
-        by_encoded_token_.emplace(base64::encode(p.ocpi.token_a), std::make_pair(i, true));
+        encoded.emplace_back(base64::encode(p.ocpi.token_a), Presented{i, false, true});
       }
       if (!p.ocpi.token_c.empty()) {
         by_token_.emplace(p.ocpi.token_c, i);
-        by_encoded_token_.emplace(base64::encode(p.ocpi.token_c), std::make_pair(i, false));
+        encoded.emplace_back(base64::encode(p.ocpi.token_c), Presented{i, false, false});
       }
     }
   }
-  // Raw tokens before encoded ones, so that find_ocpi_token wins over find_ocpi_token_encoded
-  // where the two collide; within each form the maps above already kept the first party.
+  // Raw tokens before encoded ones, so that the raw form wins where the two collide; within
+  // each form the first party (by_token_ kept it, and emplace keeps it of `encoded`).
   for (const auto& [token, i] : by_token_) {
     const auto& p = parties_[i];
     by_presented_.emplace(token, Presented{i, true, !p.ocpi.token_a.empty() && token == p.ocpi.token_a});
   }
-  for (const auto& [encoded, at] : by_encoded_token_) {
-    by_presented_.emplace(encoded, Presented{at.first, false, at.second});
+  for (auto& [key, at] : encoded) {
+    by_presented_.emplace(std::move(key), at);
   }
 }
 
@@ -120,13 +122,5 @@ const model::Party* RoutingTable::find_ocpi_token(std::string_view token) const 
   return it == by_token_.end() ? nullptr : &parties_[it->second];
 }
 
-const model::Party* RoutingTable::find_ocpi_token_encoded(std::string_view encoded, bool& token_a) const {
-  auto it = by_encoded_token_.find(encoded);
-  if (it == by_encoded_token_.end()) {
-    return nullptr;
-  }
-  token_a = it->second.second;
-  return &parties_[it->second.first];
-}
 
 }  // namespace hub::routing

@@ -104,15 +104,14 @@ TEST(RoutingTable, FindsByIdCredentialsAndTokens) {
   EXPECT_EQ(t.find_ocpi_token("token-a-of-p2")->id, "p2");
   EXPECT_EQ(t.find_ocpi_token(""), nullptr);
   // The Base64 form 2.2.1 peers send: found without decoding, and which token it was.
-  bool token_a = true;
-  ASSERT_NE(t.find_ocpi_token_encoded("dG9rZW4tYy1vZi1wMQ==", token_a), nullptr);  // token-c-of-p1
-  EXPECT_EQ(t.find_ocpi_token_encoded("dG9rZW4tYy1vZi1wMQ==", token_a)->id, "p1");
-  EXPECT_FALSE(token_a);
-  ASSERT_NE(t.find_ocpi_token_encoded("dG9rZW4tYS1vZi1wMg==", token_a), nullptr);  // token-a-of-p2
-  EXPECT_EQ(t.find_ocpi_token_encoded("dG9rZW4tYS1vZi1wMg==", token_a)->id, "p2");
-  EXPECT_TRUE(token_a);
-  EXPECT_EQ(t.find_ocpi_token_encoded("token-c-of-p1", token_a), nullptr);
-  EXPECT_EQ(t.find_ocpi_token_encoded("dG9rZW4tYy1vZi1wMQ", token_a), nullptr);  // unpadded: the caller decodes
+  ASSERT_NE(t.find_ocpi_presented("dG9rZW4tYy1vZi1wMQ==").party, nullptr);  // token-c-of-p1
+  EXPECT_EQ(t.find_ocpi_presented("dG9rZW4tYy1vZi1wMQ==").party->id, "p1");
+  EXPECT_FALSE(t.find_ocpi_presented("dG9rZW4tYy1vZi1wMQ==").token_a);
+  ASSERT_NE(t.find_ocpi_presented("dG9rZW4tYS1vZi1wMg==").party, nullptr);  // token-a-of-p2
+  EXPECT_EQ(t.find_ocpi_presented("dG9rZW4tYS1vZi1wMg==").party->id, "p2");
+  EXPECT_TRUE(t.find_ocpi_presented("dG9rZW4tYS1vZi1wMg==").token_a);
+  EXPECT_TRUE(t.find_ocpi_presented("token-c-of-p1").plain);  // found as issued, not as an encoding
+  EXPECT_EQ(t.find_ocpi_presented("dG9rZW4tYy1vZi1wMQ").party, nullptr);  // unpadded: the caller decodes
 }
 
 TEST(RoutingTable, PresentedTokenIsFoundRawBeforeEncodedInOneLookup) {

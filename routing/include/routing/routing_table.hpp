@@ -41,12 +41,10 @@ class RoutingTable {
   const model::Party* find_ochp_user(std::string_view username) const;
   /// OCPI party by the token it presents to the hub (token A before registration, C after).
   const model::Party* find_ocpi_token(std::string_view token) const;
-  /// OCPI party whose token A or C Base64-encodes (with padding) to `encoded`: the form 2.2.1
-  /// peers send, found without decoding. `token_a` tells which of the two it was.
-  const model::Party* find_ocpi_token_encoded(std::string_view encoded, bool& token_a) const;
-  /// What a token in an Authorization header stands for, in one lookup: the token as issued
-  /// (older peers send it raw) before a Base64 form of it (2.2.1 peers), as the two calls above
-  /// taken in that order would find it. `party` is null when it is neither.
+  /// What a token in an Authorization header stands for, in one lookup: a party's token A or C
+  /// as issued (older peers send it raw), else one whose Base64 form with padding it is (2.2.1
+  /// peers; found without decoding). The raw form wins where the two collide. `party` is null
+  /// when it is neither.
   struct PresentedToken {
     const model::Party* party = nullptr;
     bool plain = false;    ///< sent as issued
@@ -67,14 +65,12 @@ class RoutingTable {
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> by_token_;
-  /// base64(token) -> (party, whether it is the party's token A)
-  std::unordered_map<std::string, std::pair<std::size_t, bool>, StringHash, std::equal_to<>> by_encoded_token_;
   struct Presented {
     std::size_t party;
     bool plain;
     bool token_a;
   };
-  /// Both of the above in one map, the raw forms first (they win where the two forms collide)
+  /// Tokens A and C raw and in Base64, the raw forms first (they win where the two collide)
   std::unordered_map<std::string, Presented, StringHash, std::equal_to<>> by_presented_;
 };
 
