@@ -9,7 +9,8 @@
 # The destination (both CPO and eMSP platform) is nginx answering static OCPI envelopes.
 # The hub and the proxying nginx get the same number of worker threads (HUB_THREADS, default 1).
 #   bench/ocpi_forward_bench.sh [build_dir]   (default build/release)
-# ROUNDS rounds (default 3) of DURATION (default 10s) per side, the sides alternating (ABBA).
+# ROUNDS rounds (default 3) of DURATION (default 10s) per side, the sides alternating (ABBA);
+# besides the totals, the median of the rounds' own hub/nginx ratios.
 # HUB_WRAP="valgrind --tool=callgrind ..." runs the hub under a tool (instruction counts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -207,8 +208,12 @@ def ms(v):
     n, u = re.match(r'([\d.]+)(\w+)', v).groups()
     return float(n) * {'us': 0.001, 'ms': 1, 's': 1000}[u]
 agg = {}
+rounds = []  # each round's two sides, measured one after the other
 for line in open(sys.argv[4]):
     side, rps, p50, p99, bad, cpu, ker, red, vol, invol = line.split()
+    if not rounds or len(rounds[-1]) == 2:
+        rounds.append({})
+    rounds[-1][side] = float(rps)
     a = agg.setdefault(side, {'n': 0, 'req': 0.0, 'p50': [], 'p99': [], 'bad': 0, 'cpu': 0.0, 'ker': 0.0, 'red': 0.0,
                               'vol': 0, 'invol': 0})
     a['n'] += 1; a['req'] += float(rps) * secs; a['p50'].append(ms(p50)); a['p99'].append(ms(p99))
@@ -225,5 +230,11 @@ for side in ('nginx', 'hub'):
 h, n = agg['hub'], agg['nginx']
 print(f"{kind} hub deliveries to the eMSP so far (coalesced per lane while backlogged): {delivered}")
 print(f"    throughput hub/nginx {h['rps'] / n['rps']:.2f}x, p99 hub/nginx {h['p99m'] / n['p99m']:.2f}x")
+# The ratio within each round (its two sides ran back to back) is less exposed to the machine's
+# drift over the whole run than the totals are.
+per = sorted(r['hub'] / r['nginx'] for r in rounds if len(r) == 2 and r['nginx'] > 0)
+if per:
+    print(f"    per round throughput hub/nginx: median {statistics.median(per):.2f}x, "
+          f"{per[0]:.2f}-{per[-1]:.2f}x over {len(per)} rounds")
 PY
 done
