@@ -781,6 +781,17 @@ struct HttpClient::Impl {
         if (status >= 100 && status < 200 && status != 101 && interim < kMaxInterimResponses) {
           continue;  // interim answer (100 Continue, 103 Early Hints): the final one follows
         }
+        if (status < 200 || status > 599) {
+          // No final answer: more interim answers than a server sends, a 101 (the client never
+          // asks to switch protocols) or a status outside HTTP's range. Nothing to pass on.
+          ex.result = failure(Outcome::permanent,
+                              status == 101  ? std::string("HTTP 101 Switching Protocols to a request without Upgrade")
+                              : status >= 100 && status < 200 ? "no final answer after " + std::to_string(interim + 1) +
+                                                   " interim answers"
+                                             : "answer with status " + std::to_string(status) +
+                                                   " outside HTTP's range 100-599");
+          break;
+        }
 
         ClientResult& r = ex.result;
         r.status = status;

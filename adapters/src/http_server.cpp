@@ -434,8 +434,13 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     std::array<char, 16384> sink{};
     while (Clock::now() < until) {
       deadline_in(std::min<Clock::duration>(kLingerIdle, until - Clock::now()));
-      auto [ec, n] = co_await wire::read_some(lowest(), asio::buffer(sink), kToken);
-      (void)n;
+      boost::system::error_code ec = asio::error::would_block;
+      if constexpr (wire::kMayMissEnd<std::remove_reference_t<decltype(lowest())>>) {
+        (void)wire::recv_now(lowest(), asio::buffer(sink), ec);  // the client's end may be here unseen
+      }
+      if (ec == asio::error::would_block) {
+        std::tie(ec, std::ignore) = co_await wire::read_some(lowest(), asio::buffer(sink), kToken);
+      }
       if (ec) {
         break;
       }

@@ -22,6 +22,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 namespace hub::http::wire {
 
@@ -145,6 +146,40 @@ auto read_some(Stream& stream, boost::asio::mutable_buffer buffer, Token token) 
     return stream.async_read_some(DrainingBuffer{buffer}, token);
   } else {
     return stream.async_read_some(buffer, token);
+  }
+}
+
+/// Whether the reads of `Stream` can miss the peer's end of stream (see recv_now).
+template <class Stream>
+inline constexpr bool kMayMissEnd = std::is_same_v<Stream, boost::asio::ip::tcp::socket> && kDrainingReads;
+
+/// Reads what the kernel holds right now, without waiting: the bytes read, with `ec` clear;
+/// 0 with `ec` eof at the peer's end of stream; 0 with `ec` would_block when nothing is there.
+/// A draining read that came up short marks the socket exhausted until the next readiness
+/// event, but a peer's end of stream that arrived together with the bytes raises no further
+/// event: a read that continues a message the peer may have ended (a body framed by the
+/// connection's end, a truncated message, the lingering close) asks the kernel first.
+inline std::size_t recv_now(boost::asio::ip::tcp::socket& socket, boost::asio::mutable_buffer buffer,
+                            boost::system::error_code& ec) {
+  for (;;) {
+    const ssize_t got = ::recv(socket.native_handle(), buffer.data(), buffer.size(), MSG_DONTWAIT);
+    if (got > 0) {
+      ec.clear();
+      return static_cast<std::size_t>(got);
+    }
+    if (got == 0) {
+      ec = boost::asio::error::eof;
+      return 0;
+    }
+    if (errno == EINTR) {
+      continue;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      ec = boost::asio::error::would_block;
+    } else {
+      ec.assign(errno, boost::system::system_category());
+    }
+    return 0;
   }
 }
 
@@ -752,7 +787,16 @@ boost::asio::awaitable<ParseError> read_message(Stream& stream, boost::beast::fl
     if (size == 0) {
       co_return ParseError{bhttp::error::buffer_overflow};
     }
-    auto [ec, n] = co_await read_some(stream, buffer.prepare(size), token);
+    boost::system::error_code ec = boost::asio::error::would_block;
+    std::size_t n = 0;
+    if constexpr (kMayMissEnd<Stream>) {
+      if (parser.got_some()) {  // within a message: the peer may have ended it unseen (recv_now)
+        n = recv_now(stream, buffer.prepare(size), ec);
+      }
+    }
+    if (ec == boost::asio::error::would_block) {
+      std::tie(ec, n) = co_await read_some(stream, buffer.prepare(size), token);
+    }
     buffer.commit(n);
     if (ec == boost::asio::error::eof) {
       if (fast) {

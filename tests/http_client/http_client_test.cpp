@@ -10,8 +10,14 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -555,6 +561,91 @@ TEST_F(HttpClientTest, InterimContinueIsSkipped) {
   EXPECT_EQ(r.response.body, "ok");
   EXPECT_EQ(r.response.header("X-Interim"), "");  // the interim answer's fields are not the answer's
   EXPECT_EQ(r.response.header("Content-Length"), "2");
+}
+
+TEST_F(HttpClientTest, EndlessInterimAnswersAndStatusesOutsideHttpAreNoAnswer) {
+  std::string interims;
+  for (int i = 0; i < 20; ++i) {
+    interims += "HTTP/1.1 100 Continue\r\n\r\n";
+  }
+  for (const std::string& raw : {interims + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                                std::string("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n"),
+                                std::string("HTTP/1.1 999 Odd\r\nContent-Length: 2\r\n\r\nok"),
+                                std::string("HTTP/1.1 099 Odd\r\nContent-Length: 2\r\n\r\nok")}) {
+    TestServer server([&raw](const ReceivedRequest&) {
+      Script s;
+      s.raw = raw;
+      return s;
+    });
+    HttpClient client(ioc_.get_executor(), {});
+    auto r = call(client, get(server.url("/")));
+    EXPECT_EQ(r.outcome, Outcome::permanent) << raw.substr(0, 40);
+    EXPECT_EQ(r.status, 0) << raw.substr(0, 40);  // nothing a caller could pass on as an answer
+    EXPECT_FALSE(r.error.empty());
+  }
+}
+
+ClientOptions one_thread();
+
+TEST_F(HttpClientTest, AnAnswerEndedByTheServersCloseIsCompleteWhenTheEndCameWithItsLastBytes) {
+  // A one-shot server: reads the request, and writes an answer framed by its close only when
+  // told, while the client's io_context runs nothing (this test thread drives it), so the
+  // answer and the end of stream reach the client's reactor as one readiness event.
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  const auto port = ntohs(addr.sin_port);
+  std::promise<void> got_request, answer, answered;
+  auto told = answer.get_future();
+  std::thread server([&] {
+    int fd = ::accept(listener, nullptr, nullptr);
+    std::string in;
+    char buf[4096];
+    while (fd >= 0 && in.find("\r\n\r\n") == std::string::npos) {
+      auto n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) {
+        break;
+      }
+      in.append(buf, static_cast<std::size_t>(n));
+    }
+    got_request.set_value();
+    told.wait();
+    const std::string out = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nuntil-close";
+    if (fd >= 0) {
+      (void)::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+      ::close(fd);
+    }
+    answered.set_value();
+  });
+  HttpClient client(ioc_.get_executor(), one_thread());
+  std::optional<ClientResult> r;
+  asio::co_spawn(
+      ioc_, [&]() -> asio::awaitable<void> {
+        r = co_await client.request(get("http://127.0.0.1:" + std::to_string(port) + "/"),
+                                    std::chrono::steady_clock::now() + kGenerous);
+      },
+      asio::detached);
+  // Run the client until the server has the request: the client has sent it and waits for
+  // the answer (it sends and starts reading in one step of this thread).
+  auto request_seen = got_request.get_future();
+  while (request_seen.wait_for(0s) != std::future_status::ready) {
+    ioc_.run_one_for(100ms);
+  }
+  answer.set_value();
+  answered.get_future().wait();
+  while (!r && ioc_.run_one() > 0) {
+  }
+  server.join();
+  ::close(listener);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_EQ(r->outcome, Outcome::ok) << r->error;  // at once, not at the 20 s deadline
+  EXPECT_EQ(r->response.body, "until-close");
 }
 
 TEST_F(HttpClientTest, Ipv6LiteralWhenAvailable) {

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <future>
+#include <latch>
 #include <thread>
 
 namespace {
@@ -91,6 +92,29 @@ class ServerTest : public ::testing::Test {
   }
 
   void release_gate() { gate_->try_send(boost::system::error_code{}); }
+
+  /// Keeps both io threads busy while it lives: bytes and a connection's end that arrive
+  /// meanwhile reach the reactor as one readiness event.
+  class Held {
+   public:
+    explicit Held(asio::io_context& ioc) {
+      auto released = release_.get_future().share();
+      auto entered = std::make_shared<std::latch>(2);
+      for (int i = 0; i < 2; ++i) {
+        asio::post(ioc, [released, entered] {
+          entered->count_down();
+          released.wait();
+        });
+      }
+      entered->wait();
+    }
+    ~Held() { release_.set_value(); }
+    Held(const Held&) = delete;
+    Held& operator=(const Held&) = delete;
+
+   private:
+    std::promise<void> release_;
+  };
 
   std::uint16_t port() const { return server_->port(); }
 
@@ -279,6 +303,23 @@ TEST_F(ServerTest, HalfRequestThenStallIsCutOffAfterReadTimeout) {
   auto all = c.read_all();
   EXPECT_TRUE(c.closed());  // the server closed the connection (the client never did)
   EXPECT_EQ(RawConnection::status_of(all), 0);  // and never handed the half request to a handler
+}
+
+TEST_F(ServerTest, AClientsEndArrivingWithTheLastBytesOfARequestIsSeenAtOnce) {
+  ServerOptions o;
+  o.read_timeout = 120s;  // a missed end would keep the connection waiting this long
+  start(o);
+  RawConnection c(port());
+  ASSERT_TRUE(c.send("GET /header HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(c.read_response());  // the server now waits for the next request
+  {
+    Held held(ioc_);
+    ASSERT_TRUE(c.send("GET /header HTTP/1.1\r\nHost: x\r\n"));  // a head cut short
+    c.shutdown_send();                                           // and the client's end with it
+  }
+  auto rest = c.read_all();  // at most 20 s (the connection's receive timeout)
+  EXPECT_TRUE(c.closed());   // the server closed at once, not after read_timeout
+  EXPECT_NE(RawConnection::status_of(rest), 200);
 }
 
 TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {

@@ -72,6 +72,9 @@ class RawConnection {
     return true;
   }
 
+  /// Ends this side's sending (the peer reads end of stream after what was sent).
+  void shutdown_send() { ::shutdown(fd_, SHUT_WR); }
+
   /// Reads until the peer closes (or the receive timeout passes); returns everything read.
   std::string read_all() {
     std::string out;
