@@ -253,6 +253,21 @@ std::optional<Target> parse_url(std::string_view url, std::string& error) {
   return t;
 }
 
+}  // namespace
+
+std::optional<std::string> url_problem(std::string_view url) {
+  std::string error;
+  if (url.size() > 8192) {
+    return std::string("URL longer than 8192 characters");
+  }
+  if (!parse_url(url, error)) {
+    return error;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
 /// Parses a Retry-After value in delta-seconds form; HTTP dates are not interpreted.
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {

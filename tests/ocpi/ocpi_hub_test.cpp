@@ -571,6 +571,49 @@ TEST_F(OcpiHubTest, CommandResultIsRoutedBackToTheRequester) {
   auto lost = emsp1.call_routed("POST", url("receiver", "commands") + "/CANCEL_RESERVATION",
                                 R"({"response_url":")" + original + R"(","reservation_id":"R1"})", std::nullopt);
   EXPECT_EQ(hub::test::envelope_status(lost.response.body), 4001);
+
+  // A response_url the hub could not call is refused before anything is forwarded.
+  auto command_to = [&](const std::string& response_url) {
+    return R"({"response_url":")" + response_url + R"(","token":)" + token_json(kEmsp1, "0102030405") +
+           R"(,"location_id":"LOC1","evse_uid":"EVSE1"})";
+  };
+  const auto forwarded = cpo1.count("POST", "/2.2.1/commands/START_SESSION");
+  for (const std::string bad : {"not a url", "ftp://x/y", "javascript:alert(1)", "http://x:99999/r",
+                                "http://host/a\\r\\nX: y", "http:///r", "http://us@host/r"}) {
+    auto refused = emsp1.call_invalid("POST", url("receiver", "commands") + "/START_SESSION", command_to(bad), kCpo1);
+    EXPECT_EQ(hub::test::envelope_status(refused.response.body), 2001) << bad << ": " << refused.response.body;
+  }
+  EXPECT_EQ(cpo1.count("POST", "/2.2.1/commands/START_SESSION"), forwarded);
+
+  // One it can call but that fails alike every time (TLS to a plain HTTP platform): the result
+  // becomes a dead letter instead of being retried without end ahead of the eMSP's other events.
+  auto tls = "https" + original.substr(4);
+  auto sent = emsp1.call_routed("POST", url("receiver", "commands") + "/START_SESSION", command_to(tls), kCpo1);
+  ASSERT_EQ(hub::test::envelope_status(sent.response.body), 1000) << sent.response.body;
+  std::string handed_out;
+  for (const auto& got_cmd : cpo1.received()) {
+    if (got_cmd.method == "POST" && got_cmd.path == "/2.2.1/commands/START_SESSION") {
+      handed_out = parse(got_cmd.body)["response_url"].GetString();  // the latest one
+    }
+  }
+  ASSERT_EQ(hub::test::envelope_status(
+                cpo1.call_routed("POST", handed_out, R"({"result":"ACCEPTED"})", kEmsp1).response.body),
+            1000);
+  rapidjson::Document dead;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  do {
+    dead = parse(admin_call_.call("GET", admin_ + "/admin/deliveries?party=" + ids_[&emsp1] + "&state=dead", {},
+                                  admin_headers())
+                     .response.body);
+    if (dead.IsArray() && dead.Size() > 0) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // bounded wait for a state seen over HTTP
+  } while (std::chrono::steady_clock::now() < until);
+  ASSERT_TRUE(dead.IsArray());
+  ASSERT_EQ(dead.Size(), 1u);
+  EXPECT_STREQ(dead[0]["kind"].GetString(), "command_result");
+  EXPECT_STREQ(dead[0]["reason"].GetString(), "request");
 }
 
 TEST_F(OcpiHubTest, ChargingProfilesAreForwardedAndTheirResultsRoutedBack) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 /// Outbound HTTP(S) client pool for calls to partners: keep-alive connections per host, a deadline
 /// per call, certificate verification, and a classification of every failure as retryable or
@@ -27,6 +28,11 @@ enum class Outcome {
 
 /// Classifies an HTTP status code.
 Outcome classify_status(int status) noexcept;
+
+/// Why the client could not send a request to `url` (an absolute http or https URL with a host,
+/// an optional port in range and a path of visible characters), or nullopt when it could.
+/// For URLs a party gives the hub to call later (response_url, a versions URL).
+std::optional<std::string> url_problem(std::string_view url);
 
 struct ClientOptions {
   std::size_t max_idle_per_host = 16;        ///< idle keep-alive connections kept per scheme+host+port

@@ -82,8 +82,12 @@ std::optional<PeerCredentials> parse_credentials(std::string_view json, std::str
   }
   c.token = *token;
   auto url = string_of(d, "url");
-  if (!url || (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0)) {
+  if (!url) {
     error = "url: required, an http(s) URL";
+    return std::nullopt;
+  }
+  if (auto why = http::url_problem(*url)) {
+    error = "url: not an http(s) URL the hub can call (" + *why + ")";
     return std::nullopt;
   }
   c.url = *url;
@@ -864,8 +868,10 @@ asio::awaitable<bus::DeliveryResult> OcpiHub::Impl::deliver(const bus::Delivery&
     out.retry_after = std::chrono::duration_cast<std::chrono::milliseconds>(*res.retry_after);
   }
   if (res.status == 0) {
-    out.outcome = bus::DeliveryClass::retryable;
-    out.reason = "connect";
+    // No answer: transport trouble is retried; a URL the client cannot call or an answer that
+    // is none (malformed, too large, no final status) would fail the same way every time.
+    out.outcome = res.outcome == http::Outcome::permanent ? bus::DeliveryClass::permanent : bus::DeliveryClass::retryable;
+    out.reason = res.outcome == http::Outcome::permanent ? "request" : "connect";
     co_return out;
   }
   if (!res.ok()) {

@@ -911,6 +911,9 @@ asio::awaitable<http::Response> OcpiHub::Impl::command(Ctx& ctx, std::string typ
   if (!response_url) {
     co_return invalid("response_url: required");
   }
+  if (auto why = http::url_problem(*response_url)) {
+    co_return invalid("response_url: not a URL the hub can call (" + *why + ")");
+  }
   Target t;
   if (ctx.routing.to) {
     t = find_target(*ctx.table, *ctx.routing.to);
@@ -992,6 +995,9 @@ asio::awaitable<http::Response> OcpiHub::Impl::charging_profile(Ctx& ctx, std::s
     }
     if (original.empty()) {
       co_return invalid("response_url: required");
+    }
+    if (auto why = http::url_problem(original)) {
+      co_return invalid("response_url: not a URL the hub can call (" + *why + ")");
     }
     auto handle = random_hex(16);
     const auto& from = *ctx.routing.from;
