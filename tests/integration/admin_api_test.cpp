@@ -175,6 +175,9 @@ TEST_F(AdminApiTest, BadInputGetsClearErrors) {
       {R"({"name":"x","protocol":"ocpi","roles":[{"role":"CPO","country_code":"DE","party_id":"ABC","extra":1}]})", "roles[0].extra"},
       {R"({"name":"x","protocol":"ocpi","colour":"red","roles":[{"role":"CPO","country_code":"DE","party_id":"ABC"}]})", "colour"},
       {R"({"name":"x","protocol":"ochp","roles":[{"role":"CPO","country_code":"DE","party_id":"ABC"}]})", "username"},
+      {R"({"name":"x","protocol":"ochp","username":"u\n<x>","password":"s3cret-password","roles":[{"role":"CPO","country_code":"DE","party_id":"ABC"}]})", "username"},
+      {R"({"name":"x","protocol":"ochp","username":"u v","password":"s3cret-password","roles":[{"role":"CPO","country_code":"DE","party_id":"ABC"}]})", "username"},
+      {R"({"name":"x","protocol":"ochp","username":"u\u0000v","password":"s3cret-password","roles":[{"role":"CPO","country_code":"DE","party_id":"ABC"}]})", "username"},
       {R"({"name":"x","protocol":"ochp","username":"u","password":"short","roles":[{"role":"CPO","country_code":"DE","party_id":"ABC"}]})", "password"},
       {R"({"name":"x","protocol":"ocpi","username":"u","roles":[{"role":"CPO","country_code":"DE","party_id":"ABC"}]})", "username"},
   };

@@ -419,6 +419,52 @@ TEST(OchpCodec, DoctypeAndEntitiesAreRefused) {
   }
 }
 
+TEST(OchpCodec, TextThatIsNotWellFormedXmlIsRefused) {
+  auto with_instance = [](std::string_view instance) {
+    return envelope("", "<ns:GetSingleRoamingAuthorisationRequest><ns:emtId><ns:instance>" + std::string(instance) +
+                            "</ns:instance><ns:tokenType>rfid</ns:tokenType></ns:emtId>"
+                            "</ns:GetSingleRoamingAuthorisationRequest>");
+  };
+  // Predefined entities and references to characters XML can carry are read.
+  auto fine = parse_request(with_instance("A&amp;B&#x43;&#68;&lt;\xc3\xa9"));
+  ASSERT_TRUE(fine) << fine.error().message();
+  EXPECT_EQ(std::get<GetSingleRoamingAuthorisationRequest>(fine->request).emt_id.instance, "A&BCD<\xc3\xa9");
+  // References to characters XML cannot carry or beyond Unicode, undefined entities, a bare
+  // '&', control characters and bytes that are not UTF-8 (Latin-1, an encoded surrogate).
+  for (std::string_view bad : {"a&#0;b", "&#x110000;", "&#99999999999999999999;", "&#xD800;", "a&#x1;b", "&foo;",
+                               "a&b", "a\x01" "b", "\x7f\x1f", "caf\xe9", "\xed\xb0\x80"}) {
+    expect_error(with_instance(bad), Errc::malformed_body);
+  }
+  // Nothing but white space, comments and processing instructions after the root element.
+  const std::string good = with_instance("X");
+  EXPECT_TRUE(parse_request(good + "\n<!-- end -->\n<?pi x?>\n"));
+  expect_error(good + "trailing", Errc::malformed_body);
+  expect_error(good + "<second/>", Errc::malformed_body);
+  // Only UTF-8 is read, and a declaration saying otherwise is refused.
+  const std::string body = good.substr(good.find("?>") + 2);
+  EXPECT_TRUE(parse_request("<?xml version='1.0' encoding='utf-8'?>" + body));
+  EXPECT_TRUE(parse_request("<?xml version='1.0'?>" + body));
+  expect_error("<?xml version=\"1.0\" encoding=\"UTF-16\"?>" + body, Errc::malformed_body);
+  expect_error("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + body, Errc::malformed_body);
+}
+
+TEST(OchpCodec, CharactersXmlCannotCarryAreWrittenAsReplacementCharacters) {
+  auto request = GetSingleRoamingAuthorisationRequest{sample_emt_id()};
+  request.emt_id.instance = "Ctrl\x01Name\x1f";
+  const std::string xml = serialize_request(request, kToken);
+  EXPECT_EQ(xml.find("&#x1;"), std::string::npos) << xml;
+  EXPECT_EQ(xml.find("&#x1F;"), std::string::npos) << xml;
+  auto parsed = parse_request(xml);
+  ASSERT_TRUE(parsed) << parsed.error().message() << "\n" << xml;
+  EXPECT_EQ(std::get<GetSingleRoamingAuthorisationRequest>(parsed->request).emt_id.instance,
+            "Ctrl\xEF\xBF\xBDName\xEF\xBF\xBD");
+  // Tab, line feed and carriage return stay as they are.
+  request.emt_id.instance = "a\tb";
+  auto kept = parse_request(serialize_request(request, kToken));
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(std::get<GetSingleRoamingAuthorisationRequest>(kept->request).emt_id.instance, "a\tb");
+}
+
 TEST(OchpCodec, EnvelopeSizeLimit) {
   const std::string xml = serialize_request(SetChargePointListRequest{{sample_charge_point()}}, kToken);
   Limits limits;

@@ -507,6 +507,9 @@ TEST(OcpiCodec, SyntaxErrorsAndHostileInput) {
                           std::string("{\"a\":1} x"), std::string("{'a':1}"), std::string("{\"a\":NaN}"),
                           std::string("{\"a\":\"\xff\xfe\"}"), std::string("{\"a\":\"x\0y\"}", 11),
                           std::string("{\"a\":\"\\ud800\"}"),
+                          // lone low surrogates by escape, as a value and as a key, and as raw bytes (ED B0 80)
+                          std::string("{\"a\":\"\\udc00x\"}"), std::string("{\"\\udfff\":1}"),
+                          std::string("{\"a\":\"x\\ud83d\\u0041\"}"), std::string("{\"a\":\"\xed\xb0\x80\"}"),
                           // invalid UTF-8 after a long ASCII stretch, and an overlong '/' (C0 AF)
                           std::string("{\"aaaaaaaaaaaaaaaaaaaaaaaa\":\"bbbbbbbbbbbbbbbbbbbbbbbbbbb\xe2\x82\"}"),
                           std::string("{\"a\":\"\xc0\xaf\"}")}) {
@@ -522,6 +525,13 @@ TEST(OcpiCodec, SyntaxErrorsAndHostileInput) {
       "\"whitelist\":\"ALLOWED\",\"last_updated\":\"2019-06-23T08:16:02Z\"}");
   ASSERT_TRUE(umlaut) << umlaut.message();
   EXPECT_EQ(umlaut.value->issuer, "Stadtwerke M\xc3\xbcnchen \xe2\x82\xac");
+  // A surrogate pair by escape is one character beyond the BMP.
+  auto pair = decode<model::Token>(
+      "{\"country_code\":\"DE\",\"party_id\":\"TST\",\"uid\":\"123abc\",\"type\":\"RFID\","
+      "\"contract_id\":\"DE-TST-C12345678-S\",\"issuer\":\"\\ud83d\\ude00 \\u00fc\",\"valid\":true,"
+      "\"whitelist\":\"ALLOWED\",\"last_updated\":\"2019-06-23T08:16:02Z\"}");
+  ASSERT_TRUE(pair) << pair.message();
+  EXPECT_EQ(pair.value->issuer, "\xf0\x9f\x98\x80 \xc3\xbc");
   // A syntax error names the member where reading stopped.
   auto at_member = decode<model::Location>(R"({"evses":[{"uid":"1"},{"connectors":[{"max_voltage":-}]}]})");
   ASSERT_EQ(at_member.errors.size(), 1u);

@@ -333,6 +333,16 @@ ChargePointInfo second_point() {
   return cp;
 }
 
+TEST(ChargePointOchpFirst, AnImpossibleTimestampRefusesThePointInsteadOfBecomingTheReceiveTime) {
+  auto bad = second_point();
+  bad.timestamp = "2024-13-99T99:99:99Z";
+  auto model = to_model({full_point(), bad}, Owner{"DE", "ABC", ""}, ts("2024-05-03T00:00:00Z"));
+  ASSERT_EQ(model.skipped.size(), 1u);
+  EXPECT_EQ(model.skipped[0].field, "points[1].timestamp");
+  auto alone = to_model({bad}, Owner{"DE", "ABC", ""}, ts("2024-05-03T00:00:00Z"));
+  EXPECT_FALSE(alone);
+}
+
 TEST(ChargePointOchpFirst, RoundTrip) {
   std::vector<ChargePointInfo> points = {full_point(), second_point()};
   auto request = through_xml(UpdateChargePointListRequest{points});

@@ -15,6 +15,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <variant>
@@ -239,8 +240,9 @@ std::variant<model::Party, http::Response> decode_new_party(const rapidjson::Val
   }
   if (p.protocol == model::Protocol::ochp) {
     auto user = get_string(obj, "username");
-    if (!user || user->empty() || user->size() > kMaxUsername) {
-      return error(400, "username is required for OCHP parties (1 to 64 characters)", "username");
+    if (!user || user->empty() || user->size() > kMaxUsername ||
+        !std::all_of(user->begin(), user->end(), [](char c) { return c > ' ' && c < 0x7F; })) {
+      return error(400, "username is required for OCHP parties (1 to 64 visible ASCII characters)", "username");
     }
     auto password = get_string(obj, "password");
     if (!password || password->size() < kMinPassword || password->size() > kMaxPassword) {

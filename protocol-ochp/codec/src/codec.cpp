@@ -10,8 +10,15 @@
 #include "convert.hpp"
 // clang-format on
 
+#include <hub/core/text.hpp>
+
+#include <algorithm>
 #include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
 #include <cstring>
+#include <optional>
 #include <sstream>
 
 // The global gSOAP namespace table that libgsoap++ references by name. It lives here (not in the
@@ -90,7 +97,7 @@ class Context {
   soap* soap_;
 };
 
-enum class Scan { ok, declaration, too_deep };
+enum class Scan { ok, declaration, too_deep, malformed };
 
 /// One linear pass over the raw text before gSOAP sees it:
 /// * a DOCTYPE, ENTITY or any other markup declaration ("<!" that is neither a comment nor a
@@ -101,9 +108,18 @@ enum class Scan { ok, declaration, too_deep };
 /// Not-well-formed input is left to the parser.
 Scan scan(std::string_view xml, unsigned max_depth) {
   unsigned depth = 0;
+  bool root_closed = false;  // after it, only white space, comments and processing instructions
   std::size_t i = 0;
+  std::size_t text_from = 0;  // where the text before the next '<' starts
+  auto only_space = [](std::string_view t) { return t.find_first_not_of(" \t\r\n") == std::string_view::npos; };
   while ((i = xml.find('<', i)) != std::string_view::npos) {
+    if (root_closed && !only_space(xml.substr(text_from, i - text_from))) {
+      return Scan::malformed;
+    }
     const std::string_view rest = xml.substr(i);
+    if (root_closed && !rest.starts_with("<!--") && !rest.starts_with("<?")) {
+      return Scan::malformed;  // a second root element (or CDATA) after the document's end
+    }
     std::size_t end = std::string_view::npos;
     if (rest.starts_with("<!--")) {
       end = xml.find("-->", i + 4);
@@ -124,6 +140,7 @@ Scan scan(std::string_view xml, unsigned max_depth) {
       }
     } else if (rest.starts_with("</")) {
       depth = depth > 0 ? depth - 1 : 0;
+      root_closed = depth == 0;
       end = xml.find('>', i + 2);
     } else {
       char quote = 0;
@@ -144,6 +161,8 @@ Scan scan(std::string_view xml, unsigned max_depth) {
         if (++depth > max_depth) {
           return Scan::too_deep;
         }
+      } else if (j < xml.size() && depth == 0) {
+        root_closed = true;  // an empty root element
       }
       end = j < xml.size() ? j : std::string_view::npos;
     }
@@ -151,8 +170,104 @@ Scan scan(std::string_view xml, unsigned max_depth) {
       return Scan::ok;
     }
     i = end + 1;
+    text_from = i;
+  }
+  if (root_closed && !only_space(xml.substr(std::min(text_from, xml.size())))) {
+    return Scan::malformed;
   }
   return Scan::ok;
+}
+
+/// The code point of a character reference's digits ("#x1F", "#31"); nullopt when malformed
+/// or beyond U+10FFFF.
+std::optional<std::uint32_t> char_reference(std::string_view ref) {
+  const bool hex = ref.size() > 2 && (ref[1] == 'x');
+  const std::string_view digits = ref.substr(hex ? 2 : 1);
+  if (digits.empty() || digits.size() > 8) {
+    return std::nullopt;
+  }
+  std::uint32_t value = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, hex ? 16 : 10);
+  if (ec != std::errc() || end != digits.data() + digits.size() || value > 0x10FFFF) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+/// What gSOAP's scanner lets through but XML 1.0 forbids, checked on the raw text: bytes that
+/// are not UTF-8, control characters, references to characters XML cannot carry or to entities
+/// other than the five predefined ones, and an XML declaration naming another encoding.
+/// Comments, CDATA sections and processing instructions are skipped (their text is not read).
+bool well_formed_text(std::string_view xml) {
+  if (!hub::text::is_utf8(xml)) {
+    return false;
+  }
+  if (xml.starts_with("<?xml")) {
+    const std::string_view decl = xml.substr(0, xml.find("?>"));
+    if (const auto at = decl.find("encoding"); at != std::string_view::npos) {
+      auto value = decl.substr(at + 8);
+      value.remove_prefix(std::min(value.find_first_of("\"'"), value.size()));
+      if (value.size() < 2) {
+        return false;
+      }
+      const auto close = value.find(value.front(), 1);
+      if (close == std::string_view::npos || !iequals_ascii(value.substr(1, close - 1), "UTF-8")) {
+        return false;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < xml.size(); ++i) {
+    const auto c = static_cast<unsigned char>(xml[i]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+      return false;
+    }
+    if (c == '<') {
+      const std::string_view rest = xml.substr(i);
+      std::string_view close;
+      if (rest.starts_with("<!--")) {
+        close = "-->";
+      } else if (rest.starts_with("<![CDATA[")) {
+        close = "]]>";
+      } else if (rest.starts_with("<?")) {
+        close = "?>";
+      }
+      if (!close.empty()) {
+        const auto end = xml.find(close, i + 2);
+        if (end == std::string_view::npos) {
+          return true;  // unterminated: the parser refuses it
+        }
+        for (std::size_t k = i; k < end; ++k) {  // control characters are not allowed there either
+          const auto b = static_cast<unsigned char>(xml[k]);
+          if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+            return false;
+          }
+        }
+        i = end + close.size() - 1;
+      }
+    } else if (c == '&') {
+      const auto semi = xml.find(';', i + 1);
+      if (semi == std::string_view::npos || semi - i > 12) {
+        return false;
+      }
+      const std::string_view ref = xml.substr(i + 1, semi - i - 1);
+      if (ref.starts_with('#')) {
+        const auto code = char_reference(ref);
+        if (!code || !hub::text::is_xml_char(*code)) {
+          return false;
+        }
+      } else if (ref != "lt" && ref != "gt" && ref != "amp" && ref != "apos" && ref != "quot") {
+        return false;
+      }
+      i = semi;
+    }
+  }
+  return true;
 }
 
 /// Size and pre-scan checks shared by both decoders.
@@ -160,8 +275,12 @@ std::error_code precheck(std::string_view xml, const Limits& limits) {
   if (xml.size() > limits.max_envelope_bytes) {
     return Errc::payload_too_large;
   }
+  if (!well_formed_text(xml)) {
+    return Errc::malformed_body;
+  }
   switch (scan(xml, limits.max_depth)) {
     case Scan::declaration:
+    case Scan::malformed:
       return Errc::malformed_body;
     case Scan::too_deep:
       return Errc::payload_too_large;
@@ -311,6 +430,43 @@ Result<Response> read_response(soap* s, Operation op) {
   return Errc::internal;
 }
 
+/// The written envelope with every character XML 1.0 cannot carry (a control character held
+/// in a string, which gSOAP writes as a character reference such as "&#x1;") replaced by
+/// U+FFFD, so that partners' parsers accept the document.
+std::string xml_safe(std::string xml) {
+  constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  auto bad_byte = [](unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; };
+  bool suspect = xml.find("&#") != std::string::npos;
+  for (std::size_t i = 0; !suspect && i < xml.size(); ++i) {
+    suspect = bad_byte(static_cast<unsigned char>(xml[i]));
+  }
+  if (!suspect) {
+    return xml;
+  }
+  std::string out;
+  out.reserve(xml.size());
+  for (std::size_t i = 0; i < xml.size(); ++i) {
+    const auto c = static_cast<unsigned char>(xml[i]);
+    if (bad_byte(c)) {
+      out += kReplacement;
+      continue;
+    }
+    if (c == '&' && i + 1 < xml.size() && xml[i + 1] == '#') {
+      const auto semi = xml.find(';', i + 2);
+      if (semi != std::string::npos) {
+        const auto code = char_reference(std::string_view(xml).substr(i + 1, semi - i - 1));
+        if (code && !hub::text::is_xml_char(*code)) {
+          out += kReplacement;
+          i = semi;
+          continue;
+        }
+      }
+    }
+    out += static_cast<char>(c);
+  }
+  return out;
+}
+
 /// Writes a whole envelope: `serialize(s)` marks the body, `put(s)` writes it.
 template <class Serialize, class Put>
 std::string write_envelope(Context& ctx, Serialize serialize, Put put) {
@@ -327,7 +483,7 @@ std::string write_envelope(Context& ctx, Serialize serialize, Put put) {
     return {};  // writing to a std::ostringstream does not fail short of bad_alloc
   }
   s->os = nullptr;
-  return std::move(os).str();
+  return xml_safe(std::move(os).str());
 }
 
 template <class Gsoap, class Public, class Ser, class Put>

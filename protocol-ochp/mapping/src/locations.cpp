@@ -718,9 +718,11 @@ std::optional<Refusal> point_to_evse(const ChargePointInfo& cp, const std::strin
   evse.uid = evse_uid_for(*evse_id);
   model::Timestamp updated = received;
   if (cp.timestamp) {
-    if (auto t = parse_time(*cp.timestamp)) {
-      updated = *t;
+    auto t = parse_time(*cp.timestamp);
+    if (!t) {
+      return Refusal{dot(path, "timestamp"), "not a valid date and time"};
     }
+    updated = *t;
   }
   evse.last_updated = updated;
   evse.status = evse_status_from_static(cp.status);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "json_dom.hpp"
 
+#include <hub/core/text.hpp>
+
 #include <cstdint>
 #include <cstring>
 
@@ -16,6 +18,22 @@
 
 namespace hub::ocpi::detail {
 namespace {
+
+/// Whether every byte is below 0x80 (eight bytes at a time).
+bool is_ascii(std::string_view text) noexcept {
+  const char* p = text.data();
+  std::size_t n = text.size();
+  std::uint64_t any = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    any |= w;
+  }
+  for (; n > 0; ++p, --n) {
+    any |= static_cast<unsigned char>(*p);
+  }
+  return (any & 0x8080808080808080ull) == 0;
+}
 
 /// SAX handler building a Json tree; refuses nesting deeper than the limit.
 class Builder {
@@ -40,6 +58,9 @@ class Builder {
     return number(std::string(str, length));
   }
   bool String(const char* str, rapidjson::SizeType length, bool /*copy*/) {
+    if (!well_formed(str, length)) {
+      return false;
+    }
     Json j;
     j.kind = Json::Kind::string;
     j.text.assign(str, length);
@@ -47,6 +68,9 @@ class Builder {
   }
   bool StartObject() { return open(Json::Kind::object); }
   bool Key(const char* str, rapidjson::SizeType length, bool /*copy*/) {
+    if (!well_formed(str, length)) {
+      return false;
+    }
     stack_.back().key.assign(str, length);
     stack_.back().has_key = true;
     return true;
@@ -56,6 +80,9 @@ class Builder {
   bool EndArray(rapidjson::SizeType /*count*/) { return close(); }
 
   bool too_deep() const noexcept { return too_deep_; }
+  /// A string decoded to something that is not UTF-8: the reader takes a lone low surrogate
+  /// escape ("\udc00") and writes it as the bytes of a surrogate.
+  bool not_utf8() const noexcept { return not_utf8_; }
   std::optional<Json>& root() noexcept { return root_; }
 
   /// Where the reader stopped: the member or item being read ("evses[0].connectors[1].id").
@@ -81,6 +108,14 @@ class Builder {
     bool has_key = false;
   };
 
+  bool well_formed(const char* str, rapidjson::SizeType length) {
+    const std::string_view v(str, length);
+    if (is_ascii(v) || hub::text::is_utf8(v)) {
+      return true;
+    }
+    not_utf8_ = true;
+    return false;
+  }
   bool number(std::string text) {
     Json j;
     j.kind = Json::Kind::number;
@@ -125,6 +160,7 @@ class Builder {
 
   std::size_t max_depth_;
   bool too_deep_ = false;
+  bool not_utf8_ = false;
   std::vector<Frame> stack_;
   std::optional<Json> root_;
 };
@@ -174,26 +210,6 @@ const Json* Json::find(std::string_view key) const noexcept {
   return nullptr;
 }
 
-namespace {
-
-/// Whether every byte is below 0x80 (eight bytes at a time).
-bool is_ascii(std::string_view text) noexcept {
-  const char* p = text.data();
-  std::size_t n = text.size();
-  std::uint64_t any = 0;
-  for (; n >= 8; p += 8, n -= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    any |= w;
-  }
-  for (; n > 0; ++p, --n) {
-    any |= static_cast<unsigned char>(*p);
-  }
-  return (any & 0x8080808080808080ull) == 0;
-}
-
-}  // namespace
-
 JsonParse parse_json(std::string_view text, std::size_t max_depth) {
   JsonParse out;
   // rapidjson streams treat NUL as the end of input; a NUL byte is never valid JSON text.
@@ -216,7 +232,10 @@ JsonParse parse_json(std::string_view text, std::size_t max_depth) {
                                       : reader.Parse<kFlags | rapidjson::kParseValidateEncodingFlag>(stream, builder);
   if (result.IsError()) {
     out.error_path = builder.current_path();
-    if (builder.too_deep()) {
+    if (builder.not_utf8()) {
+      out.error = "invalid JSON at offset " + std::to_string(result.Offset()) +
+                  ": a string with a \\u escape of a lone surrogate (not UTF-8)";
+    } else if (builder.too_deep()) {
       out.error = "invalid JSON at offset " + std::to_string(result.Offset()) + ": nested deeper than " +
                   std::to_string(max_depth) + " levels";
     } else {
