@@ -546,6 +546,12 @@ ClientResult failure(Outcome outcome, std::string error) {
   return r;
 }
 
+ClientResult not_sendable(std::string error) {
+  ClientResult r = failure(Outcome::permanent, std::move(error));
+  r.not_sendable = true;
+  return r;
+}
+
 /// Destroys a connection on its own strand so that nothing else of it can be running meanwhile.
 void discard(ConnectionPtr conn) {
   if (!conn) {
@@ -893,11 +899,11 @@ asio::awaitable<ClientResult> HttpClient::request(ClientRequest req, Clock::time
     std::string error;
     auto target = parse_url(req.url, error);
     if (!target) {
-      co_return failure(Outcome::permanent, std::move(error));
+      co_return not_sendable(std::move(error));
     }
     auto out = build_request(req, *target, self->options.user_agent, error);
     if (!out) {
-      co_return failure(Outcome::permanent, std::move(error));
+      co_return not_sendable(std::move(error));
     }
 
     const std::string& key = (*target)->key;

@@ -432,14 +432,20 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     constexpr auto kLingerIdle = std::chrono::seconds(1);
     const auto until = Clock::now() + kLingerTotal;
     std::array<char, 16384> sink{};
+    bool after_short_read = true;  // the request's last read may have come up short (wire::recv_now)
     while (Clock::now() < until) {
       deadline_in(std::min<Clock::duration>(kLingerIdle, until - Clock::now()));
       boost::system::error_code ec = asio::error::would_block;
       if constexpr (wire::kMayMissEnd<std::remove_reference_t<decltype(lowest())>>) {
-        (void)wire::recv_now(lowest(), asio::buffer(sink), ec);  // the client's end may be here unseen
+        if (after_short_read) {
+          (void)wire::recv_now(lowest(), asio::buffer(sink), ec);  // the client's end may be here unseen
+        }
       }
+      after_short_read = false;
       if (ec == asio::error::would_block) {
-        std::tie(ec, std::ignore) = co_await wire::read_some(lowest(), asio::buffer(sink), kToken);
+        std::size_t n = 0;
+        std::tie(ec, n) = co_await wire::read_some(lowest(), asio::buffer(sink), kToken);
+        after_short_read = n < sink.size();
       }
       if (ec) {
         break;

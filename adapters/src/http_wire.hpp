@@ -756,6 +756,7 @@ boost::asio::awaitable<ParseError> read_message(Stream& stream, boost::beast::fl
     }
     return {};
   };
+  bool after_short_read = true;  // see recv_now
   for (;;) {
     if (header_only ? parser.is_header_done() : parser.is_done()) {
       co_return ParseError{};
@@ -790,12 +791,17 @@ boost::asio::awaitable<ParseError> read_message(Stream& stream, boost::beast::fl
     boost::system::error_code ec = boost::asio::error::would_block;
     std::size_t n = 0;
     if constexpr (kMayMissEnd<Stream>) {
-      if (parser.got_some()) {  // within a message: the peer may have ended it unseen (recv_now)
+      // Within a message, after a read through the reactor that came up short (the caller's
+      // read before this call may have): the peer may have ended it unseen (recv_now). Bytes
+      // that recv_now finds arrived since, and raised a readiness event of their own.
+      if (after_short_read && parser.got_some()) {
         n = recv_now(stream, buffer.prepare(size), ec);
       }
     }
+    after_short_read = false;
     if (ec == boost::asio::error::would_block) {
       std::tie(ec, n) = co_await read_some(stream, buffer.prepare(size), token);
+      after_short_read = n < size;
     }
     buffer.commit(n);
     if (ec == boost::asio::error::eof) {

@@ -634,8 +634,16 @@ TEST_F(HttpClientTest, AnAnswerEndedByTheServersCloseIsCompleteWhenTheEndCameWit
   // Run the client until the server has the request: the client has sent it and waits for
   // the answer (it sends and starts reading in one step of this thread).
   auto request_seen = got_request.get_future();
-  while (request_seen.wait_for(0s) != std::future_status::ready) {
+  const auto until = std::chrono::steady_clock::now() + kGenerous;
+  while (request_seen.wait_for(0s) != std::future_status::ready && std::chrono::steady_clock::now() < until) {
     ioc_.run_one_for(100ms);
+  }
+  if (request_seen.wait_for(0s) != std::future_status::ready) {
+    ::shutdown(listener, SHUT_RDWR);  // ends the server thread's accept
+    answer.set_value();
+    server.join();
+    ::close(listener);
+    FAIL() << "the request never reached the server";
   }
   answer.set_value();
   answered.get_future().wait();

@@ -61,6 +61,10 @@ struct ClientResult {
   Response response;     ///< the answer when one was received (its fields in `headers`)
   std::string error;     ///< what failed, for logs and dead letters (never parsed)
   std::optional<std::chrono::seconds> retry_after;  ///< from a 429/503 Retry-After header (seconds form)
+  /// The request could not be made at all (its URL or its fields): sending it again, now or
+  /// later, fails the same way. Other permanent failures (a TLS certificate, a malformed answer)
+  /// depend on the peer, which may change.
+  bool not_sendable = false;
   bool ok() const noexcept { return outcome == Outcome::ok; }
 };
 

@@ -104,8 +104,10 @@ enum class Scan { ok, declaration, too_deep, malformed };
 ///   CDATA section) is refused: gSOAP never expands entities, but we do not depend on how its
 ///   scanner skips DTDs;
 /// * element nesting deeper than `max_depth` is refused: gSOAP enforces soap->maxlevel on the
-///   elements it deserializes, but not while it skips unknown header entries.
-/// Not-well-formed input is left to the parser.
+///   elements it deserializes, but not while it skips unknown header entries;
+/// * anything but white space, comments and processing instructions after the root element.
+/// The text's characters are checked by well_formed_text; other malformed input is left to
+/// the parser.
 Scan scan(std::string_view xml, unsigned max_depth) {
   unsigned depth = 0;
   bool root_closed = false;  // after it, only white space, comments and processing instructions
@@ -201,14 +203,20 @@ bool iequals_ascii(std::string_view a, std::string_view b) {
 }
 
 /// What gSOAP's scanner lets through but XML 1.0 forbids, checked on the raw text: bytes that
-/// are not UTF-8, control characters, references to characters XML cannot carry or to entities
-/// other than the five predefined ones, and an XML declaration naming another encoding.
+/// are not UTF-8, control characters, U+FFFE and U+FFFF, references to characters XML cannot
+/// carry or to entities other than the five predefined ones, and a document that is not ASCII
+/// under an XML declaration naming another encoding than UTF-8.
 /// Comments, CDATA sections and processing instructions are skipped (their text is not read).
 bool well_formed_text(std::string_view xml) {
   if (!hub::text::is_utf8(xml)) {
     return false;
   }
-  if (xml.starts_with("<?xml")) {
+  // U+FFFE and U+FFFF are UTF-8 but no XML characters.
+  if (xml.find("\xEF\xBF\xBE") != std::string_view::npos || xml.find("\xEF\xBF\xBF") != std::string_view::npos) {
+    return false;
+  }
+  const bool ascii = std::all_of(xml.begin(), xml.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (!ascii && xml.starts_with("<?xml")) {  // ASCII reads alike in every encoding a declaration may name
     const std::string_view decl = xml.substr(0, xml.find("?>"));
     if (const auto at = decl.find("encoding"); at != std::string_view::npos) {
       auto value = decl.substr(at + 8);
@@ -431,12 +439,18 @@ Result<Response> read_response(soap* s, Operation op) {
 }
 
 /// The written envelope with every character XML 1.0 cannot carry (a control character held
-/// in a string, which gSOAP writes as a character reference such as "&#x1;") replaced by
-/// U+FFFD, so that partners' parsers accept the document.
+/// in a string, which gSOAP writes as a character reference such as "&#x1;", and U+FFFE and
+/// U+FFFF, which it writes as they are) replaced by U+FFFD, so that partners' parsers accept
+/// the document.
 std::string xml_safe(std::string xml) {
   constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
   auto bad_byte = [](unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; };
-  bool suspect = xml.find("&#") != std::string::npos;
+  // U+FFFE and U+FFFF (written as UTF-8): EF BF BE, EF BF BF.
+  auto noncharacter_at = [&xml](std::size_t i) {
+    return i + 2 < xml.size() && xml[i] == '\xEF' && xml[i + 1] == '\xBF' && (xml[i + 2] == '\xBE' || xml[i + 2] == '\xBF');
+  };
+  bool suspect = xml.find("&#") != std::string::npos || xml.find("\xEF\xBF\xBE") != std::string::npos ||
+                 xml.find("\xEF\xBF\xBF") != std::string::npos;
   for (std::size_t i = 0; !suspect && i < xml.size(); ++i) {
     suspect = bad_byte(static_cast<unsigned char>(xml[i]));
   }
@@ -449,6 +463,11 @@ std::string xml_safe(std::string xml) {
     const auto c = static_cast<unsigned char>(xml[i]);
     if (bad_byte(c)) {
       out += kReplacement;
+      continue;
+    }
+    if (noncharacter_at(i)) {
+      out += kReplacement;
+      i += 2;
       continue;
     }
     if (c == '&' && i + 1 < xml.size() && xml[i + 1] == '#') {

@@ -868,10 +868,11 @@ asio::awaitable<bus::DeliveryResult> OcpiHub::Impl::deliver(const bus::Delivery&
     out.retry_after = std::chrono::duration_cast<std::chrono::milliseconds>(*res.retry_after);
   }
   if (res.status == 0) {
-    // No answer: transport trouble is retried; a URL the client cannot call or an answer that
-    // is none (malformed, too large, no final status) would fail the same way every time.
-    out.outcome = res.outcome == http::Outcome::permanent ? bus::DeliveryClass::permanent : bus::DeliveryClass::retryable;
-    out.reason = res.outcome == http::Outcome::permanent ? "request" : "connect";
+    // No answer. A request the client cannot make at all (a URL kept from before such URLs were
+    // refused on intake) would fail the same way every time; anything else depends on the
+    // partner (transport, TLS, an answer that is none) and is retried.
+    out.outcome = res.not_sendable ? bus::DeliveryClass::permanent : bus::DeliveryClass::retryable;
+    out.reason = res.not_sendable ? "request" : "connect";
     co_return out;
   }
   if (!res.ok()) {
