@@ -164,6 +164,19 @@ std::shared_ptr<const Origin> parse_origin(std::string_view scheme, std::string_
       error = "malformed URL: bad host";
       return nullptr;
     }
+    // DNS names: at most 253 characters in labels of at most 63 (RFC 1035); beyond, no name
+    // lookup or TLS server name can succeed.
+    std::size_t label = 0;
+    for (char c : host) {
+      label = c == '.' ? 0 : label + 1;
+      if (label > 63) {
+        break;
+      }
+    }
+    if (host.size() > 253 || label > 63) {
+      error = "malformed URL: host name longer than DNS allows";
+      return nullptr;
+    }
     t->host.reserve(host.size());
     for (char c : host) {
       t->host.push_back(ascii_lower(c));
@@ -302,7 +315,7 @@ std::optional<WireRequest> build_request(ClientRequest& req, const Target& targe
     error = "bad request method";
     return std::nullopt;
   }
-  try {
+  {  // an allocation failure propagates to HttpClient::request (a retryable failure)
     WireRequest out;
     bool has_host = false;
     bool has_agent = false;
@@ -359,9 +372,6 @@ std::optional<WireRequest> build_request(ClientRequest& req, const Target& targe
     out.head_method = req.method == "HEAD";
     out.body = std::move(req.body);
     return out;
-  } catch (const std::exception& e) {
-    error = std::string("cannot build request: ") + e.what();
-    return std::nullopt;
   }
 }
 

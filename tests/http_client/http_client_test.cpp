@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -103,7 +104,15 @@ TEST_F(HttpClientTest, MalformedUrlsArePermanent) {
     EXPECT_EQ(r.outcome, Outcome::permanent) << url;
     EXPECT_EQ(r.status, 0) << url;
     EXPECT_FALSE(r.error.empty()) << url;
+    EXPECT_TRUE(r.not_sendable) << url;  // no later attempt can do better
+    EXPECT_TRUE(hub::http::url_problem(url).has_value()) << url;
   }
+  // Host names as long as DNS allows are fine, longer ones are not.
+  const std::string label(63, 'a');
+  const std::string longest = label + "." + label + "." + label + "." + std::string(61, 'b');  // 253
+  EXPECT_FALSE(hub::http::url_problem("https://" + longest + "/r").has_value());
+  EXPECT_TRUE(hub::http::url_problem("https://" + longest + "b/r").has_value());
+  EXPECT_TRUE(hub::http::url_problem("https://" + label + "a.example/r").has_value());
 }
 
 TEST_F(HttpClientTest, BadHeadersArePermanent) {
@@ -605,6 +614,8 @@ TEST_F(HttpClientTest, AnAnswerEndedByTheServersCloseIsCompleteWhenTheEndCameWit
   auto told = answer.get_future();
   std::thread server([&] {
     int fd = ::accept(listener, nullptr, nullptr);
+    timeval limit{20, 0};  // a client that never sends a whole request cannot hold this thread
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
     std::string in;
     char buf[4096];
     while (fd >= 0 && in.find("\r\n\r\n") == std::string::npos) {

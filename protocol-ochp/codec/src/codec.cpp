@@ -215,8 +215,7 @@ bool well_formed_text(std::string_view xml) {
   if (xml.find("\xEF\xBF\xBE") != std::string_view::npos || xml.find("\xEF\xBF\xBF") != std::string_view::npos) {
     return false;
   }
-  const bool ascii = std::all_of(xml.begin(), xml.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  if (!ascii && xml.starts_with("<?xml")) {  // ASCII reads alike in every encoding a declaration may name
+  if (xml.starts_with("<?xml")) {
     const std::string_view decl = xml.substr(0, xml.find("?>"));
     if (const auto at = decl.find("encoding"); at != std::string_view::npos) {
       auto value = decl.substr(at + 8);
@@ -225,8 +224,19 @@ bool well_formed_text(std::string_view xml) {
         return false;
       }
       const auto close = value.find(value.front(), 1);
-      if (close == std::string_view::npos || !iequals_ascii(value.substr(1, close - 1), "UTF-8")) {
+      if (close == std::string_view::npos) {
         return false;
+      }
+      const std::string_view name = value.substr(1, close - 1);
+      auto named = [&name](std::string_view prefix) { return name.size() >= prefix.size() && iequals_ascii(name.substr(0, prefix.size()), prefix); };
+      if (!iequals_ascii(name, "UTF-8")) {
+        // A document of ASCII bytes reads alike under an ASCII-compatible encoding (nusoap
+        // declares ISO-8859-1); one in a multi-byte encoding would not be these bytes at all.
+        const bool ascii =
+            std::all_of(xml.begin(), xml.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        if (!ascii || named("UTF-16") || named("UTF-32") || named("UCS") || named("EBCDIC")) {
+          return false;
+        }
       }
     }
   }
