@@ -228,7 +228,9 @@ bool well_formed_text(std::string_view xml) {
         return false;
       }
       const std::string_view name = value.substr(1, close - 1);
-      auto named = [&name](std::string_view prefix) { return name.size() >= prefix.size() && iequals_ascii(name.substr(0, prefix.size()), prefix); };
+      auto named = [&name](std::string_view prefix) {
+        return name.size() >= prefix.size() && iequals_ascii(name.substr(0, prefix.size()), prefix);
+      };
       if (!iequals_ascii(name, "UTF-8")) {
         // A document of ASCII bytes reads alike under an ASCII-compatible encoding (nusoap
         // declares ISO-8859-1); one in a multi-byte encoding would not be these bytes at all.
