@@ -624,9 +624,13 @@ struct HttpClient::Impl {
         expired.push_back(std::move(list.front()));
         list.pop_front();
       }
-      if (!list.empty()) {
+      while (!list.empty()) {
         found = std::move(list.back());  // most recently used: least likely to be stale
         list.pop_back();
+        if (quiet(*found)) {
+          break;
+        }
+        expired.push_back(std::move(found));
       }
       if (list.empty()) {
         idle.erase(it);
@@ -636,6 +640,26 @@ struct HttpClient::Impl {
       discard(std::move(c));
     }
     return found;
+  }
+
+  /// Whether nothing arrived on an idle plain connection since its last answer. Its last read
+  /// may have come up short with the server's end of stream behind it, which the reactor would
+  /// not report again (wire::recv_now): the next call would wait for an answer that never
+  /// comes. Bytes that arrived unasked would be taken for the next call's answer. Either way
+  /// the connection is not reused. (A TLS connection's reads see their end as Asio's do, and
+  /// a server may send it records between answers.) Peeks: nothing is read.
+  static bool quiet(Connection& c) {
+    if (c.tls || !wire::kMayMissEnd<tcp::socket>) {
+      return true;
+    }
+    char byte = 0;
+    for (;;) {
+      const ssize_t n = ::recv(c.lowest().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
   }
 
   void put(const std::string& key, ConnectionPtr conn) {

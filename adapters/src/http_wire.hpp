@@ -456,10 +456,35 @@ class BodyCollector : public bhttp::basic_parser<isRequest> {
     body_.append(piece.data(), piece.size());
     return piece.size();
   }
-  void on_header_impl(ParseError&) override {}
+  /// A message whose Transfer-Encoding is anything but one "chunked" is refused when its header
+  /// ends (bad_transfer_encoding): chunked not last leaves a request's body unframed (RFC 9112
+  /// 6.3: 400 and close, never the body read as the next request), and no other coding is
+  /// decoded here.
+  void on_header_impl(ParseError& ec) override {
+    if (transfer_encodings_ > 1 || (transfer_encodings_ == 1 && !only_chunked_)) {
+      ec = bhttp::error::bad_transfer_encoding;
+    }
+  }
   void on_finish_impl(ParseError&) override {}
 
+  /// Called by the parsers for every field.
+  void note_field(bhttp::field f, boost::beast::string_view value) {
+    if (f == bhttp::field::transfer_encoding) {
+      ++transfer_encodings_;
+      std::string_view v(value.data(), value.size());
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) {
+        v.remove_prefix(1);
+      }
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) {
+        v.remove_suffix(1);
+      }
+      only_chunked_ = iequals(v, "chunked");
+    }
+  }
+
   std::string& body_;
+  int transfer_encodings_ = 0;
+  bool only_chunked_ = false;
 };
 
 /// What RequestParser and ResponseParser share: the limits (kept for the fast path as well as
@@ -618,7 +643,8 @@ class RequestParser final : public FastParserBase<true> {
     head_ = method == bhttp::verb::head;
   }
   void on_response_impl(int, boost::beast::string_view, int, ParseError& ec) override { ec = bhttp::error::bad_line_ending; }
-  void on_field_impl(bhttp::field, boost::beast::string_view name, boost::beast::string_view value, ParseError&) override {
+  void on_field_impl(bhttp::field f, boost::beast::string_view name, boost::beast::string_view value, ParseError&) override {
+    this->note_field(f, value);
     out_.headers.add({name.data(), name.size()}, {value.data(), value.size()});
   }
 
@@ -715,7 +741,8 @@ class ResponseParser final : public FastParserBase<false> {
     out_.headers.clear();
     out_.body.clear();
   }
-  void on_field_impl(bhttp::field, boost::beast::string_view name, boost::beast::string_view value, ParseError&) override {
+  void on_field_impl(bhttp::field f, boost::beast::string_view name, boost::beast::string_view value, ParseError&) override {
+    this->note_field(f, value);
     out_.headers.add({name.data(), name.size()}, {value.data(), value.size()});
   }
 

@@ -16,6 +16,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
@@ -572,7 +573,7 @@ TEST_F(HttpClientTest, InterimContinueIsSkipped) {
   EXPECT_EQ(r.response.header("Content-Length"), "2");
 }
 
-TEST_F(HttpClientTest, EndlessInterimAnswersAndStatusesOutsideHttpAreNoAnswer) {
+TEST_F(HttpClientTest, EndlessInterimAnswersStatusesOutsideHttpAndUnaskedCodingsAreNoAnswer) {
   std::string interims;
   for (int i = 0; i < 20; ++i) {
     interims += "HTTP/1.1 100 Continue\r\n\r\n";
@@ -580,7 +581,9 @@ TEST_F(HttpClientTest, EndlessInterimAnswersAndStatusesOutsideHttpAreNoAnswer) {
   for (const std::string& raw : {interims + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
                                 std::string("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n"),
                                 std::string("HTTP/1.1 999 Odd\r\nContent-Length: 2\r\n\r\nok"),
-                                std::string("HTTP/1.1 099 Odd\r\nContent-Length: 2\r\n\r\nok")}) {
+                                std::string("HTTP/1.1 099 Odd\r\nContent-Length: 2\r\n\r\nok"),
+                                // a coding the client never asked for, left undecoded
+                                std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n")}) {
     TestServer server([&raw](const ReceivedRequest&) {
       Script s;
       s.raw = raw;
@@ -665,6 +668,95 @@ TEST_F(HttpClientTest, AnAnswerEndedByTheServersCloseIsCompleteWhenTheEndCameWit
   ASSERT_TRUE(r.has_value());
   ASSERT_EQ(r->outcome, Outcome::ok) << r->error;  // at once, not at the 20 s deadline
   EXPECT_EQ(r->response.body, "until-close");
+}
+
+TEST_F(HttpClientTest, APooledConnectionThatEndedOrGotUnaskedBytesIsNotReused) {
+  // The server's end of stream arriving with an answer (the reactor reports no further event),
+  // and bytes arriving unasked between two calls: neither connection may carry the next call.
+  for (const bool unasked : {true, false}) {
+    SCOPED_TRACE(unasked ? "unasked bytes" : "end of stream with the answer");
+    int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(listener, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::listen(listener, 4), 0);
+    socklen_t len = sizeof addr;
+    ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+    const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/";
+    std::promise<void> got_first, answer_first, first_answered, send_extra, extra_sent;
+    auto answer_wanted = answer_first.get_future();
+    auto extra_wanted = send_extra.get_future();
+    std::atomic<int> accepted{0};
+    auto serve_one = [&accepted, listener]() {
+      int fd = ::accept(listener, nullptr, nullptr);
+      ++accepted;
+      timeval limit{20, 0};
+      ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+      std::string in;
+      char buf[4096];
+      while (fd >= 0 && in.find("\r\n\r\n") == std::string::npos) {
+        auto n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) {
+          break;
+        }
+        in.append(buf, static_cast<std::size_t>(n));
+      }
+      return fd;
+    };
+    auto say = [](int fd, const std::string& bytes) { (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL); };
+    std::thread server([&] {
+      int first = serve_one();
+      got_first.set_value();
+      answer_wanted.wait();
+      say(first, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nR1");
+      if (!unasked) {
+        ::shutdown(first, SHUT_WR);  // sent with the answer, before the client's reactor runs
+      }
+      first_answered.set_value();
+      if (unasked) {
+        extra_wanted.wait();
+        say(first, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nEXTRA");
+        extra_sent.set_value();
+      }
+      int second = serve_one();
+      say(second, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nR2");
+      ::close(second);
+      ::close(first);
+    });
+    HttpClient client(ioc_.get_executor(), one_thread());
+    auto deadline = std::chrono::steady_clock::now() + 3s;  // a reused, ended connection waits this long
+    std::optional<ClientResult> r1;
+    asio::co_spawn(
+        ioc_, [&]() -> asio::awaitable<void> { r1 = co_await client.request(get(url), deadline); }, asio::detached);
+    // Run the client until the server has the request (the client then waits for the answer),
+    // and let the answer (and end) arrive while this thread runs nothing.
+    auto request_seen = got_first.get_future();
+    ioc_.restart();
+    const auto until = std::chrono::steady_clock::now() + kGenerous;
+    while (request_seen.wait_for(0s) != std::future_status::ready && std::chrono::steady_clock::now() < until) {
+      ioc_.run_one_for(100ms);
+    }
+    answer_first.set_value();
+    first_answered.get_future().wait();
+    while (!r1 && ioc_.run_one() > 0) {
+    }
+    ASSERT_TRUE(r1 && r1->ok());
+    EXPECT_EQ(r1->response.body, "R1");
+    EXPECT_EQ(client.idle_connections(), 1u);
+    if (unasked) {
+      send_extra.set_value();
+      extra_sent.get_future().wait();  // on loopback the bytes are in the client's socket now
+    }
+    auto r2 = call(client, get(url), 3s);
+    ::shutdown(listener, SHUT_RDWR);  // a server still waiting for the second connection stops
+    server.join();
+    ::close(listener);
+    ASSERT_EQ(r2.outcome, Outcome::ok) << r2.error;
+    EXPECT_EQ(r2.response.body, "R2");
+    EXPECT_EQ(accepted.load(), 2);
+  }
 }
 
 TEST_F(HttpClientTest, Ipv6LiteralWhenAvailable) {

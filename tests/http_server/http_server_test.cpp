@@ -294,6 +294,28 @@ TEST_F(ServerTest, MalformedRequestGets400) {
   EXPECT_EQ(RawConnection::status_of(*resp), 400);
 }
 
+TEST_F(ServerTest, ATransferEncodingOtherThanChunkedIsRefusedAndItsBodyNeverRunAsARequest) {
+  start();
+  for (const std::string te : {"gzip", "chunked, gzip", "gzip, chunked", "chunked\r\nTransfer-Encoding: chunked"}) {
+    RawConnection c(port());
+    // What follows the head would be a second request if the body were left unframed.
+    ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + te +
+                       "\r\n\r\nGET /header HTTP/1.1\r\nHost: x\r\nX-Test: smuggled\r\n\r\n"));
+    auto all = c.read_all();
+    EXPECT_EQ(RawConnection::status_of(all), 400) << te;
+    EXPECT_EQ(all.find("smuggled"), std::string::npos) << te;
+    EXPECT_EQ(all.find("HTTP/1.1", 1), std::string::npos) << te << ": a second answer";
+    EXPECT_TRUE(c.closed()) << te;
+  }
+  // One "chunked", in any case and with white space, is the chunked framing.
+  RawConnection ok(port());
+  ASSERT_TRUE(ok.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:  Chunked \r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
+  auto resp = ok.read_response();
+  ASSERT_TRUE(resp);
+  EXPECT_EQ(RawConnection::status_of(*resp), 200);
+  EXPECT_NE(resp->find("\r\n\r\nhello"), std::string::npos);
+}
+
 TEST_F(ServerTest, HalfRequestThenStallIsCutOffAfterReadTimeout) {
   ServerOptions o;
   o.read_timeout = 300ms;
