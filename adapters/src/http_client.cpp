@@ -642,14 +642,15 @@ struct HttpClient::Impl {
     return found;
   }
 
-  /// Whether nothing arrived on an idle plain connection since its last answer. Its last read
-  /// may have come up short with the server's end of stream behind it, which the reactor would
-  /// not report again (wire::recv_now): the next call would wait for an answer that never
-  /// comes. Bytes that arrived unasked would be taken for the next call's answer. Either way
-  /// the connection is not reused. (A TLS connection's reads see their end as Asio's do, and
-  /// a server may send it records between answers.) Peeks: nothing is read.
+  /// Whether nothing arrived on an idle plain connection since its last answer. Bytes that
+  /// arrived unasked would be taken for the next call's answer; and in the epoll build its last
+  /// read may have come up short with the server's end of stream behind it, which the reactor
+  /// would not report again (wire::recv_now), so the next call would wait for an answer that
+  /// never comes. Either way the connection is not reused. Peeks: nothing is read. Not for TLS
+  /// connections: a server may send TLS records (session tickets) between answers, and their
+  /// reads see an end of stream as Asio's do.
   static bool quiet(Connection& c) {
-    if (c.tls || !wire::kMayMissEnd<tcp::socket>) {
+    if (c.tls) {
       return true;
     }
     char byte = 0;
