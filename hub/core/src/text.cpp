@@ -2,8 +2,24 @@
 #include <hub/core/text.hpp>
 
 #include <cstddef>
+#include <cstring>
 
 namespace hub::text {
+
+bool is_ascii(std::string_view s) noexcept {
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t any = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    any |= w;
+  }
+  for (; n > 0; ++p, --n) {
+    any |= static_cast<unsigned char>(*p);
+  }
+  return (any & 0x8080808080808080ull) == 0;
+}
 
 bool is_utf8(std::string_view s) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());

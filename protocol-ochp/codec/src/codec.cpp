@@ -196,6 +196,9 @@ std::optional<std::uint32_t> char_reference(std::string_view ref) {
   return value;
 }
 
+/// A control character XML 1.0 cannot carry (all below space but tab, LF and CR).
+bool control_byte(unsigned char c) { return c < 0x20 && !hub::text::is_xml_char(c); }
+
 bool iequals_ascii(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -234,19 +237,17 @@ bool well_formed_text(std::string_view xml) {
       if (!iequals_ascii(name, "UTF-8")) {
         // A document of ASCII bytes reads alike under an ASCII-compatible encoding (nusoap
         // declares ISO-8859-1); one in a multi-byte encoding would not be these bytes at all.
-        const bool ascii =
-            std::all_of(xml.begin(), xml.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-        if (!ascii || named("UTF-16") || named("UTF-32") || named("UCS") || named("EBCDIC")) {
+        if (!hub::text::is_ascii(xml) || named("UTF-16") || named("UTF-32") || named("UCS") || named("EBCDIC")) {
           return false;
         }
       }
     }
   }
+  if (std::any_of(xml.begin(), xml.end(), [](char c) { return control_byte(static_cast<unsigned char>(c)); })) {
+    return false;  // anywhere, comments and CDATA sections included
+  }
   for (std::size_t i = 0; i < xml.size(); ++i) {
-    const auto c = static_cast<unsigned char>(xml[i]);
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-      return false;
-    }
+    const char c = xml[i];
     if (c == '<') {
       const std::string_view rest = xml.substr(i);
       std::string_view close;
@@ -261,12 +262,6 @@ bool well_formed_text(std::string_view xml) {
         const auto end = xml.find(close, i + 2);
         if (end == std::string_view::npos) {
           return true;  // unterminated: the parser refuses it
-        }
-        for (std::size_t k = i; k < end; ++k) {  // control characters are not allowed there either
-          const auto b = static_cast<unsigned char>(xml[k]);
-          if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
-            return false;
-          }
         }
         i = end + close.size() - 1;
       }
@@ -456,7 +451,6 @@ Result<Response> read_response(soap* s, Operation op) {
 /// the document.
 std::string xml_safe(std::string xml) {
   constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-  auto bad_byte = [](unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; };
   // U+FFFE and U+FFFF (written as UTF-8): EF BF BE, EF BF BF.
   auto noncharacter_at = [&xml](std::size_t i) {
     return i + 2 < xml.size() && xml[i] == '\xEF' && xml[i + 1] == '\xBF' && (xml[i + 2] == '\xBE' || xml[i + 2] == '\xBF');
@@ -464,7 +458,7 @@ std::string xml_safe(std::string xml) {
   bool suspect = xml.find("&#") != std::string::npos || xml.find("\xEF\xBF\xBE") != std::string::npos ||
                  xml.find("\xEF\xBF\xBF") != std::string::npos;
   for (std::size_t i = 0; !suspect && i < xml.size(); ++i) {
-    suspect = bad_byte(static_cast<unsigned char>(xml[i]));
+    suspect = control_byte(static_cast<unsigned char>(xml[i]));
   }
   if (!suspect) {
     return xml;
@@ -473,7 +467,7 @@ std::string xml_safe(std::string xml) {
   out.reserve(xml.size());
   for (std::size_t i = 0; i < xml.size(); ++i) {
     const auto c = static_cast<unsigned char>(xml[i]);
-    if (bad_byte(c)) {
+    if (control_byte(c)) {
       out += kReplacement;
       continue;
     }

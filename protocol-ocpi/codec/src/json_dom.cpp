@@ -19,22 +19,6 @@
 namespace hub::ocpi::detail {
 namespace {
 
-/// Whether every byte is below 0x80 (eight bytes at a time).
-bool is_ascii(std::string_view text) noexcept {
-  const char* p = text.data();
-  std::size_t n = text.size();
-  std::uint64_t any = 0;
-  for (; n >= 8; p += 8, n -= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    any |= w;
-  }
-  for (; n > 0; ++p, --n) {
-    any |= static_cast<unsigned char>(*p);
-  }
-  return (any & 0x8080808080808080ull) == 0;
-}
-
 /// SAX handler building a Json tree; refuses nesting deeper than the limit.
 class Builder {
  public:
@@ -110,7 +94,7 @@ class Builder {
 
   bool well_formed(const char* str, rapidjson::SizeType length) {
     const std::string_view v(str, length);
-    if (is_ascii(v) || hub::text::is_utf8(v)) {
+    if (hub::text::is_ascii(v) || hub::text::is_utf8(v)) {
       return true;
     }
     not_utf8_ = true;
@@ -227,7 +211,7 @@ JsonParse parse_json(std::string_view text, std::size_t max_depth) {
   constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
   // Text that is all ASCII is valid UTF-8: the reader's per-character UTF-8 validation is needed
   // only when some byte is not ASCII.
-  rapidjson::ParseResult result = is_ascii(text)
+  rapidjson::ParseResult result = hub::text::is_ascii(text)
                                       ? reader.Parse<kFlags>(stream, builder)
                                       : reader.Parse<kFlags | rapidjson::kParseValidateEncodingFlag>(stream, builder);
   if (result.IsError()) {

@@ -7,6 +7,9 @@
 /// Checks of text that both protocols' codecs need. Thread safety: stateless.
 namespace hub::text {
 
+/// Whether every byte is below 0x80 (eight bytes at a time).
+bool is_ascii(std::string_view s) noexcept;
+
 /// Whether `s` is well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates (U+D800 to
 /// U+DFFF), nothing above U+10FFFF.
 bool is_utf8(std::string_view s) noexcept;
